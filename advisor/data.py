@@ -1,0 +1,471 @@
+"""Reading the user's data: tables (CSV, Parquet), text in a table, ``.npz`` arrays and
+folders of images in class sub-folders, plus scikit-learn's bundled examples.
+
+Everything the profile inference and the feasibility check know about data comes through
+:func:`load_dataset` or :func:`load_example`, so both read it the same way and fail with the
+same messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import DataError
+
+EXAMPLES = ("breast_cancer", "digits", "diabetes", "wine", "iris")
+TABLE_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+TARGET_NAMES = ("target", "label", "labels", "y", "class", "outcome")
+MAX_CLASSES = 50  # an integer target with more distinct values than this is a regression
+CHUNK_ROWS = 200_000  # rows read at a time from a big CSV, to bound memory while sampling
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded dataset, features and target apart.
+
+    ``X`` is a DataFrame for tables and text (the text column is one of its columns) and a
+    ``N×H×W×C`` array for images. ``y`` is a 1-D array. ``rows_total`` counts rows before
+    any sampling; ``notes`` say, in words, what was inferred or sampled.
+    """
+
+    X: pd.DataFrame | np.ndarray
+    y: np.ndarray
+    task: str
+    modality: str
+    name: str
+    target: str | None = None
+    text_column: str | None = None
+    rows_total: int = 0
+    class_names: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def rows(self) -> int:
+        return len(self.y)
+
+    @property
+    def sampled(self) -> bool:
+        return self.rows < self.rows_total
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def infer_task(y: pd.Series | np.ndarray) -> str:
+    """Binary for two values, multiclass for a few discrete ones, else regression."""
+    values = pd.Series(np.asarray(y)).dropna()
+    distinct = values.nunique()
+    if distinct <= 2:
+        return "binary"
+    if not pd.api.types.is_numeric_dtype(values):
+        return "multiclass"
+    integral = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
+    if integral and distinct <= MAX_CLASSES and distinct <= max(3, len(values) // 5):
+        return "multiclass"
+    return "regression"
+
+
+def load_dataset(
+    path: str | Path,
+    *,
+    target: str | None = None,
+    text_column: str | None = None,
+    task: str | None = None,
+    max_rows: int | None = None,
+    seed: int = 0,
+) -> Dataset:
+    """Read a table, an ``.npz`` or an image folder into a :class:`Dataset`.
+
+    ``target`` names the target column of a table (default: a column called target,
+    label, y, ... or else the last one). ``text_column`` marks a free-text column
+    (default: detected). ``task`` overrides the task inferred from the target.
+    ``max_rows`` bounds memory: larger inputs are sampled uniformly at random (images:
+    per class), and ``notes`` say so.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(
+            f"{path} does not exist: give the path to a CSV/Parquet file, an .npz or an image folder."
+        )
+    if path.is_dir():
+        return _load_image_folder(path, task=task, max_rows=max_rows, seed=seed)
+    if path.stat().st_size == 0:
+        raise DataError(f"{path} is empty: expected a table with a header row and data rows.")
+    if path.suffix.lower() == ".npz":
+        return _load_npz(path, task=task, max_rows=max_rows, seed=seed)
+    return _load_table(
+        path, target=target, text_column=text_column, task=task, max_rows=max_rows, seed=seed
+    )
+
+
+def load_example(name: str, *, task: str | None = None) -> Dataset:
+    """One of scikit-learn's bundled datasets (no download): see :data:`EXAMPLES`."""
+    if name not in EXAMPLES:
+        raise DataError(
+            f"Unknown example '{name}'{suggest(name, EXAMPLES)}. Examples: {', '.join(EXAMPLES)}."
+        )
+    from sklearn import datasets
+
+    bunch = getattr(datasets, f"load_{name}")()
+    if name == "digits":
+        X = bunch.images[..., np.newaxis].astype(np.float32)
+        y = bunch.target
+        return _finish(
+            X,
+            y,
+            task,
+            modality="image",
+            name=name,
+            class_names=[str(c) for c in bunch.target_names],
+        )
+    frame = pd.DataFrame(bunch.data, columns=[str(c) for c in bunch.feature_names])
+    names = [str(c) for c in getattr(bunch, "target_names", [])] if name != "diabetes" else []
+    return _finish(
+        frame, bunch.target, task, modality="tabular", name=name, target="target", class_names=names
+    )
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    kind = TABLE_SUFFIXES.get(path.suffix.lower(), "csv")
+    try:
+        if kind == "parquet":
+            frame = pd.read_parquet(path)
+            total = len(frame)
+            if max_rows is not None and total > max_rows:
+                frame = frame.sample(n=max_rows, random_state=seed).sort_index()
+            return frame, total
+        return _read_csv_sampled(path, max_rows, seed)
+    except DataError:
+        raise
+    except (
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        ValueError,
+        OSError,
+    ) as exc:
+        what = "Parquet" if kind == "parquet" else "CSV"
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"Could not read {path} as {what} ({reason[:120]}): expected a {what} table with a header row."
+        ) from exc
+
+
+def _read_csv_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    sep = "\t" if path.suffix.lower() == ".tsv" else None
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if b"\x00" in head:
+        raise DataError(
+            f"Could not read {path} as CSV (it holds binary data): expected a CSV table with a header row."
+        )
+    if max_rows is None:
+        frame = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c")
+        return frame, len(frame)
+    # Keep a uniform sample of at most max_rows rows while streaming the file: every row
+    # gets a random key and the smallest keys survive. pandas has no sampled reader.
+    rng = np.random.default_rng(seed)
+    kept: pd.DataFrame | None = None
+    keys = np.empty(0)
+    total = 0
+    reader = pd.read_csv(
+        path, sep=sep, engine="python" if sep is None else "c", chunksize=CHUNK_ROWS
+    )
+    for chunk in reader:
+        chunk.index = pd.RangeIndex(total, total + len(chunk))
+        total += len(chunk)
+        chunk_keys = rng.random(len(chunk))
+        kept = chunk if kept is None else pd.concat([kept, chunk])
+        keys = np.concatenate([keys, chunk_keys])
+        if len(kept) > max_rows:
+            keep = np.argpartition(keys, max_rows)[:max_rows]
+            keep.sort()
+            kept, keys = kept.iloc[keep], keys[keep]
+    if kept is None:
+        raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
+    return kept, total
+
+
+def _choose_target(frame: pd.DataFrame, target: str | None, path: Path) -> tuple[str, list[str]]:
+    columns = [str(c) for c in frame.columns]
+    if target is not None:
+        if target not in columns:
+            shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
+            raise DataError(
+                f"Target column '{target}' is not in {path}{suggest(target, columns)}. Columns: {shown}."
+            )
+        return target, []
+    for name in TARGET_NAMES:
+        for column in columns:
+            if column.lower() == name:
+                return column, [
+                    f"Target: column '{column}' (by its name; use --target to choose another)."
+                ]
+    return columns[-1], [
+        f"Target: the last column, '{columns[-1]}' (use --target to choose another)."
+    ]
+
+
+def looks_like_text(series: pd.Series) -> bool:
+    """Free text: strings of several words, mostly distinct (not a category)."""
+    if pd.api.types.is_numeric_dtype(series):
+        return False
+    values = series.dropna().astype(str)
+    if values.empty:
+        return False
+    words = values.str.split().str.len().mean()
+    return bool(words >= 4 and values.nunique() / len(values) > 0.5)
+
+
+def _load_table(path, *, target, text_column, task, max_rows, seed) -> Dataset:
+    frame, total = _read_table(path, max_rows, seed)
+    frame.columns = [str(c) for c in frame.columns]
+    if frame.shape[1] < 2:
+        raise DataError(
+            f"{path} has {frame.shape[1]} column(s): expected at least one feature column and a target column."
+        )
+    if len(frame) == 0:
+        raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
+    target, notes = _choose_target(frame, target, path)
+    y = frame.pop(target)
+    if y.isna().all():
+        raise DataError(
+            f"Target column '{target}' in {path} has no values: fill it in or choose another with --target."
+        )
+    missing = int(y.isna().sum())
+    if missing:
+        keep = y.notna().to_numpy()
+        frame, y = frame.loc[keep], y.loc[keep]
+        notes.append(f"Dropped {missing} row(s) with no target value.")
+    empty = [c for c in frame.columns if frame[c].isna().all()]
+    if empty:
+        raise DataError(
+            f"Column '{empty[0]}' in {path} has no values at all: drop it or fill it in, then run again."
+        )
+    if text_column is not None:
+        if text_column not in frame.columns:
+            raise DataError(
+                f"Text column '{text_column}' is not in {path}{suggest(text_column, list(frame.columns))}."
+            )
+    else:
+        detected = [c for c in frame.columns if looks_like_text(frame[c])]
+        if detected:
+            text_column = max(detected, key=lambda c: frame[c].astype(str).str.len().mean())
+            notes.append(
+                f"Text: column '{text_column}' holds free text (use --text-column to choose another)."
+            )
+    if max_rows is not None and total > len(frame) + missing:
+        notes.append(f"Sampled {len(frame):,} of {total:,} rows at random to bound memory.")
+    modality = "text" if text_column else "tabular"
+    return _finish(
+        frame.reset_index(drop=True),
+        y.to_numpy(),
+        task,
+        modality=modality,
+        name=path.name,
+        target=target,
+        text_column=text_column,
+        rows_total=total,
+        notes=notes,
+        source=path,
+    )
+
+
+# --- arrays and images ---------------------------------------------------------------------
+
+
+def _load_npz(path: Path, *, task, max_rows, seed) -> Dataset:
+    try:
+        # allow_pickle=False: an .npz from a user is data, never code to unpickle.
+        with np.load(path, allow_pickle=False) as archive:
+            keys = set(archive.files)
+            if not {"X", "y"} <= keys:
+                raise DataError(
+                    f"{path} holds arrays {sorted(keys)}: expected arrays named 'X' and 'y'."
+                )
+            X, y = archive["X"], archive["y"]
+    except DataError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(
+            f"Could not read {path} as .npz ({str(exc)[:100]}): expected numpy.savez output with 'X' and 'y'."
+        ) from exc
+    if len(X) != len(y) or y.ndim != 1:
+        raise DataError(
+            f"{path}: X has {len(X)} rows but y has shape {y.shape}: expected one label per row of X."
+        )
+    if X.ndim not in (2, 3, 4):
+        raise DataError(
+            f"{path}: X has shape {X.shape}: expected N×features (table), N×H×W or N×H×W×C (images)."
+        )
+    total = len(y)
+    notes: list[str] = []
+    if max_rows is not None and total > max_rows:
+        index = np.sort(np.random.default_rng(seed).choice(total, size=max_rows, replace=False))
+        X, y = X[index], y[index]
+        notes.append(f"Sampled {max_rows:,} of {total:,} rows at random to bound memory.")
+    if X.ndim == 2:
+        frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        return _finish(
+            frame,
+            y,
+            task,
+            modality="tabular",
+            name=path.name,
+            rows_total=total,
+            notes=notes,
+            source=path,
+        )
+    if X.ndim == 3:
+        X = X[..., np.newaxis]
+    return _finish(
+        X, y, task, modality="image", name=path.name, rows_total=total, notes=notes, source=path
+    )
+
+
+def _load_image_folder(path: Path, *, task, max_rows, seed) -> Dataset:
+    from PIL import Image, UnidentifiedImageError
+
+    classes = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    files = {
+        c.name: sorted(f for f in c.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
+        for c in classes
+    }
+    files = {name: found for name, found in files.items() if found}
+    if not files:
+        raise DataError(
+            f"{path} holds no images in class sub-folders: expected {path}/<class>/<image>.png "
+            f"(or .jpg, ...), one sub-folder per class."
+        )
+    total = sum(len(found) for found in files.values())
+    notes: list[str] = []
+    if max_rows is not None and total > max_rows:
+        rng = np.random.default_rng(seed)
+        share = max_rows / total
+        files = {
+            n: sorted(rng.choice(found, size=max(1, round(len(found) * share)), replace=False))
+            for n, found in files.items()
+        }
+        notes.append(
+            f"Sampled {sum(map(len, files.values())):,} of {total:,} images (per class) to bound memory."
+        )
+    arrays, labels, first = [], [], None
+    for label, found in files.items():
+        for image_path in found:
+            try:
+                with Image.open(image_path) as image:
+                    image.load()
+                    mode = "L" if image.mode in ("1", "L", "I", "I;16", "F") else "RGB"
+                    array = np.asarray(image.convert(mode))
+            except (UnidentifiedImageError, OSError) as exc:
+                raise DataError(
+                    f"Could not read {image_path} as an image: remove it or replace it."
+                ) from exc
+            if first is None:
+                first = (image_path, array.shape)
+            elif array.shape != first[1]:
+                raise DataError(
+                    f"Images in {path} differ in size or colour: {first[0].relative_to(path)} is "
+                    f"{_shape(first[1])}, {image_path.relative_to(path)} is {_shape(array.shape)}; "
+                    f"resize them to one size first."
+                )
+            arrays.append(array)
+            labels.append(label)
+    X = np.stack(arrays)
+    if X.ndim == 3:
+        X = X[..., np.newaxis]
+    y = np.asarray(labels)
+    return _finish(
+        X,
+        y,
+        task,
+        modality="image",
+        name=path.name,
+        rows_total=total,
+        notes=notes,
+        class_names=list(files),
+        source=path,
+    )
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    size = f"{shape[1]}×{shape[0]}"
+    return size if len(shape) == 2 else f"{size}×{shape[2]}"
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _finish(
+    X,
+    y,
+    task,
+    *,
+    modality,
+    name,
+    target=None,
+    text_column=None,
+    rows_total=None,
+    notes=(),
+    class_names=(),
+    source: Any = None,
+) -> Dataset:
+    where = source if source is not None else name
+    y = np.asarray(y)
+    if len(y) == 0:
+        raise DataError(f"{where} has no rows: expected at least a few labelled examples.")
+    inferred = infer_task(y)
+    if task is None:
+        task = inferred
+    elif task not in ("binary", "multiclass", "regression"):
+        raise DataError(
+            f"Unknown task '{task}'{suggest(task, ('binary', 'multiclass', 'regression'))}."
+        )
+    distinct = pd.Series(y).nunique()
+    if task != "regression" and distinct < 2:
+        only = pd.Series(y).iloc[0]
+        raise DataError(
+            f"The target in {where} has a single class ({only}): a classifier needs at least two. "
+            f"Check the target column."
+        )
+    if task == "binary" and distinct > 2:
+        raise DataError(
+            f"The target in {where} has {distinct} classes: task 'binary' needs exactly two."
+        )
+    if task == "regression" and not pd.api.types.is_numeric_dtype(pd.Series(y)):
+        raise DataError(f"The target in {where} is not numeric: task 'regression' needs numbers.")
+    if task == "regression" and distinct < 2:
+        raise DataError(f"The target in {where} is constant: there is nothing to predict.")
+    if task != "regression" and not class_names:
+        class_names = [str(c) for c in sorted(pd.unique(y), key=str)]
+    return Dataset(
+        X=X,
+        y=y,
+        task=task,
+        modality=modality,
+        name=name,
+        target=target,
+        text_column=text_column,
+        rows_total=rows_total if rows_total is not None else len(y),
+        class_names=tuple(class_names) if task != "regression" else (),
+        notes=tuple(notes),
+    )
