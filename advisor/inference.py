@@ -1,0 +1,199 @@
+"""Inferring a :class:`~advisor.profile.Profile` from data.
+
+:func:`profile_from_dataset` computes the statistics the rules read (size, balance,
+missing and categorical shares, heavy tails, uninformative features) from a loaded
+:class:`~advisor.data.Dataset`; :func:`infer_profile` reads a path first. Statistics are
+computed on a sample where the data is large, and the profile's ``notes`` say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.data import Dataset, load_dataset
+from advisor.profile import Profile
+
+DEFAULT_MAX_ROWS = 50_000  # rows read from a file for the statistics; the rest are sampled out
+STAT_ROWS = 5_000  # rows the per-feature statistics look at (skew, mutual information)
+MI_ROWS = 2_000  # rows the mutual-information estimate looks at (k-NN cost grows with rows)
+MI_FEATURES = 200  # at most this many features get a mutual-information estimate
+HEAVY_SKEW = 2.0  # |skewness| above this marks a skewed feature
+HEAVY_KURTOSIS = 7.0  # excess kurtosis above this marks a heavy-tailed feature
+MIN_NOISE_FLOOR = 0.01  # nats: mutual information at or below this is treated as noise
+
+
+def infer_profile(
+    path: str | Path,
+    *,
+    target: str | None = None,
+    text_column: str | None = None,
+    task: str | None = None,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    seed: int = 0,
+    **constraints: Any,
+) -> Profile:
+    """Read ``path`` (table, ``.npz`` or image folder) and infer its profile.
+
+    ``constraints`` are :class:`Profile` fields the data cannot tell (``interpretable``,
+    ``latency_sensitive``, ``gpu``, ``labelled``, ``complexity``) or that override what was
+    inferred (``rows``, ``features``, ...). Raises :class:`~advisor.errors.DataError` when
+    the data cannot be read.
+    """
+    dataset = load_dataset(
+        path, target=target, text_column=text_column, task=task, max_rows=max_rows, seed=seed
+    )
+    return profile_from_dataset(dataset, seed=seed, **constraints)
+
+
+def profile_from_dataset(dataset: Dataset, *, seed: int = 0, **constraints: Any) -> Profile:
+    """The profile of a loaded dataset; ``constraints`` set or override fields."""
+    notes = list(dataset.notes)
+    y = np.asarray(dataset.y)
+    classification = dataset.task != "regression"
+    counts = pd.Series(y).value_counts() if classification else None
+    values: dict[str, Any] = {
+        "task": dataset.task,
+        "modality": dataset.modality,
+        "rows": int(dataset.rows_total or dataset.rows),
+        "classes": len(counts) if counts is not None else None,
+        "minority_share": _round(counts.min() / counts.sum()) if counts is not None else None,
+    }
+    notes.append(_task_note(dataset, counts))
+    if dataset.modality == "image":
+        X = np.asarray(dataset.X)
+        values.update(
+            features=int(np.prod(X.shape[1:])),
+            missing_share=_round(float(np.isnan(X).mean()))
+            if np.issubdtype(X.dtype, np.floating)
+            else 0.0,
+            categorical_share=0.0,
+        )
+        height, width, channels = X.shape[1:]
+        notes.append(
+            f"Modality: image ({height}×{width} pixels, {channels} channel(s)); "
+            "per-pixel statistics are not computed."
+        )
+    else:
+        frame = dataset.X
+        assert isinstance(frame, pd.DataFrame)
+        values.update(_table_statistics(frame, y, dataset, seed=seed, notes=notes))
+    unknown = sorted(set(constraints) - set(Profile.__dataclass_fields__))
+    if unknown:
+        # Let Profile name the bad field with its usual message.
+        Profile.from_dict({"task": dataset.task, **{k: constraints[k] for k in unknown}})
+    overridden = [k for k, v in constraints.items() if k in values and values[k] != v]
+    if overridden:
+        notes.append("Given, overriding what was inferred: " + ", ".join(overridden) + ".")
+    values.update(constraints)
+    values["notes"] = tuple(notes)
+    return Profile(**values)
+
+
+def _table_statistics(
+    frame: pd.DataFrame, y: np.ndarray, dataset: Dataset, *, seed: int, notes: list[str]
+) -> dict[str, Any]:
+    features = [c for c in frame.columns if c != dataset.text_column]
+    total_features = frame.shape[1]
+    missing = float(frame.isna().to_numpy().mean()) if frame.size else 0.0
+    categorical = [c for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
+    numeric = [c for c in features if c not in categorical]
+    stats = {
+        "features": int(total_features),
+        "missing_share": _round(missing),
+        "categorical_share": _round(len(categorical) / len(features)) if features else None,
+    }
+    if dataset.modality == "text":
+        notes.append(
+            f"Modality: text (column '{dataset.text_column}'), with {len(features)} other "
+            "column(s)."
+        )
+    else:
+        notes.append(
+            f"Modality: tabular ({len(features)} feature(s): {len(numeric)} numeric, "
+            f"{len(categorical)} categorical)."
+        )
+    sample = frame
+    sample_y = y
+    if len(frame) > STAT_ROWS:
+        index = np.sort(np.random.default_rng(seed).choice(len(frame), STAT_ROWS, replace=False))
+        sample, sample_y = frame.iloc[index], y[index]
+        notes.append(f"Feature statistics computed on {STAT_ROWS:,} sampled rows.")
+    stats["heavy_tail_share"] = _heavy_tail_share(sample[numeric]) if numeric else None
+    if dataset.modality == "tabular" and features:
+        stats["uninformative_share"] = _uninformative_share(
+            sample[features], sample_y, classification=dataset.task != "regression", seed=seed
+        )
+    else:
+        stats["uninformative_share"] = None
+    return stats
+
+
+def _heavy_tail_share(numeric: pd.DataFrame) -> float | None:
+    """Share of non-constant numeric features with |skew| > 2 or excess kurtosis > 7."""
+    from scipy import stats
+
+    heavy = informative = 0
+    for column in numeric.columns:
+        values = numeric[column].dropna().to_numpy(dtype=float)
+        if len(values) < 8 or np.ptp(values) == 0:
+            continue
+        informative += 1
+        skew = stats.skew(values)
+        kurtosis = stats.kurtosis(values)  # Fisher's definition: a normal gives 0
+        if abs(skew) > HEAVY_SKEW or kurtosis > HEAVY_KURTOSIS:
+            heavy += 1
+    return _round(heavy / informative) if informative else None
+
+
+def _uninformative_share(
+    frame: pd.DataFrame, y: np.ndarray, *, classification: bool, seed: int
+) -> float | None:
+    """Share of features whose mutual information with the target is within noise.
+
+    The noise floor is measured, not guessed: the same estimator is run against a shuffled
+    target, and a feature counts as uninformative when its estimate does not clear the
+    largest estimate any feature reached against noise (nor :data:`MIN_NOISE_FLOOR`).
+    """
+    from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+
+    rng = np.random.default_rng(seed)
+    if len(frame) > MI_ROWS:
+        index = np.sort(rng.choice(len(frame), MI_ROWS, replace=False))
+        frame, y = frame.iloc[index], y[index]
+    columns = list(frame.columns)
+    if len(columns) > MI_FEATURES:
+        columns = sorted(rng.choice(columns, MI_FEATURES, replace=False), key=columns.index)
+    encoded, discrete = [], []
+    for column in columns:
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series):
+            encoded.append(series.astype(float).fillna(series.median()).to_numpy())
+            discrete.append(False)
+        else:
+            encoded.append(pd.factorize(series.astype(str), use_na_sentinel=False)[0].astype(float))
+            discrete.append(True)
+    if len(y) < 10:
+        return None
+    X = np.column_stack(encoded)
+    target = pd.factorize(y)[0] if classification else np.asarray(y, dtype=float)
+    estimate = mutual_info_classif if classification else mutual_info_regression
+    kwargs = {"discrete_features": np.array(discrete), "random_state": seed}
+    signal = estimate(X, target, **kwargs)
+    noise = estimate(X, rng.permutation(target), **kwargs)
+    floor = max(MIN_NOISE_FLOOR, float(noise.max()))
+    return _round(float(np.mean(signal <= floor)))
+
+
+def _task_note(dataset: Dataset, counts: pd.Series | None) -> str:
+    if counts is None:
+        return "Task: regression (the target is numeric with many distinct values)."
+    minority = counts.min() / counts.sum()
+    return f"Task: {dataset.task} ({len(counts)} classes; the rarest holds {minority:.0%} of rows)."
+
+
+def _round(value: float) -> float:
+    return round(float(value), 4)
