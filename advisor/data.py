@@ -101,7 +101,8 @@ def load_dataset(
     path = Path(path)
     if not path.exists():
         raise DataError(
-            f"{path} does not exist: give the path to a CSV/Parquet file, an .npz or an image folder."
+            f"{path} does not exist: give the path to a CSV/Parquet file, an .npz or an image "
+            "folder."
         )
     if path.is_dir():
         return _load_image_folder(path, task=task, max_rows=max_rows, seed=seed)
@@ -166,7 +167,8 @@ def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFra
         what = "Parquet" if kind == "parquet" else "CSV"
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(
-            f"Could not read {path} as {what} ({reason[:120]}): expected a {what} table with a header row."
+            f"Could not read {path} as {what} ({reason[:120]}): expected a {what} table with a "
+            "header row."
         ) from exc
 
 
@@ -176,7 +178,8 @@ def _read_csv_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.D
         head = handle.read(4096)
     if b"\x00" in head:
         raise DataError(
-            f"Could not read {path} as CSV (it holds binary data): expected a CSV table with a header row."
+            f"Could not read {path} as CSV (it holds binary data): expected a CSV table with a "
+            "header row."
         )
     if max_rows is None:
         frame = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c")
@@ -211,7 +214,8 @@ def _choose_target(frame: pd.DataFrame, target: str | None, path: Path) -> tuple
         if target not in columns:
             shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
             raise DataError(
-                f"Target column '{target}' is not in {path}{suggest(target, columns)}. Columns: {shown}."
+                f"Target column '{target}' is not in {path}{suggest(target, columns)}. Columns: "
+                f"{shown}."
             )
         return target, []
     for name in TARGET_NAMES:
@@ -241,7 +245,8 @@ def _load_table(path, *, target, text_column, task, max_rows, seed) -> Dataset:
     frame.columns = [str(c) for c in frame.columns]
     if frame.shape[1] < 2:
         raise DataError(
-            f"{path} has {frame.shape[1]} column(s): expected at least one feature column and a target column."
+            f"{path} has {frame.shape[1]} column(s): expected at least one feature column and a "
+            "target column."
         )
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
@@ -249,7 +254,8 @@ def _load_table(path, *, target, text_column, task, max_rows, seed) -> Dataset:
     y = frame.pop(target)
     if y.isna().all():
         raise DataError(
-            f"Target column '{target}' in {path} has no values: fill it in or choose another with --target."
+            f"Target column '{target}' in {path} has no values: fill it in or choose another with "
+            "--target."
         )
     missing = int(y.isna().sum())
     if missing:
@@ -259,19 +265,22 @@ def _load_table(path, *, target, text_column, task, max_rows, seed) -> Dataset:
     empty = [c for c in frame.columns if frame[c].isna().all()]
     if empty:
         raise DataError(
-            f"Column '{empty[0]}' in {path} has no values at all: drop it or fill it in, then run again."
+            f"Column '{empty[0]}' in {path} has no values at all: drop it or fill it in, then run "
+            "again."
         )
     if text_column is not None:
         if text_column not in frame.columns:
             raise DataError(
-                f"Text column '{text_column}' is not in {path}{suggest(text_column, list(frame.columns))}."
+                f"Text column '{text_column}' is not in "
+                f"{path}{suggest(text_column, list(frame.columns))}."
             )
     else:
         detected = [c for c in frame.columns if looks_like_text(frame[c])]
         if detected:
             text_column = max(detected, key=lambda c: frame[c].astype(str).str.len().mean())
             notes.append(
-                f"Text: column '{text_column}' holds free text (use --text-column to choose another)."
+                f"Text: column '{text_column}' holds free text (use --text-column to choose "
+                "another)."
             )
     if max_rows is not None and total > len(frame) + missing:
         notes.append(f"Sampled {len(frame):,} of {total:,} rows at random to bound memory.")
@@ -307,15 +316,18 @@ def _load_npz(path: Path, *, task, max_rows, seed) -> Dataset:
         raise
     except (ValueError, OSError, EOFError) as exc:
         raise DataError(
-            f"Could not read {path} as .npz ({str(exc)[:100]}): expected numpy.savez output with 'X' and 'y'."
+            f"Could not read {path} as .npz ({str(exc)[:100]}): expected numpy.savez output with "
+            "'X' and 'y'."
         ) from exc
     if len(X) != len(y) or y.ndim != 1:
         raise DataError(
-            f"{path}: X has {len(X)} rows but y has shape {y.shape}: expected one label per row of X."
+            f"{path}: X has {len(X)} rows but y has shape {y.shape}: expected one label per row of "
+            "X."
         )
     if X.ndim not in (2, 3, 4):
         raise DataError(
-            f"{path}: X has shape {X.shape}: expected N×features (table), N×H×W or N×H×W×C (images)."
+            f"{path}: X has shape {X.shape}: expected N×features (table), N×H×W or N×H×W×C "
+            "(images)."
         )
     total = len(y)
     notes: list[str] = []
@@ -366,7 +378,8 @@ def _load_image_folder(path: Path, *, task, max_rows, seed) -> Dataset:
             for n, found in files.items()
         }
         notes.append(
-            f"Sampled {sum(map(len, files.values())):,} of {total:,} images (per class) to bound memory."
+            f"Sampled {sum(map(len, files.values())):,} of {total:,} images (per class) to bound "
+            "memory."
         )
     arrays, labels, first = [], [], None
     for label, found in files.items():
