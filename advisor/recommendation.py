@@ -1,0 +1,172 @@
+"""From a profile to a recommendation: deep learning, a classical model, or "measure it".
+
+:func:`recommend` is what the command line and the questionnaire both call. It applies
+every rule of the knowledge base that fires for the profile, ranks the candidate models
+that apply to its task and modality by their summed scores, and decides:
+
+- ``check`` when a rule that fired asks for it, or when the best classical and the best
+  deep-learning candidate are less than :data:`CHECK_MARGIN` points apart (the rules
+  cannot tell them apart: run ``advisor check`` on the data);
+- otherwise the family of the top candidate, ``classical`` or ``deep_learning``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.profile import Profile
+from advisor.rules.engine import Rule, fired, load_rules
+from advisor.rules.vocabulary import CANDIDATES, GPU_RECIPES, CandidateModel
+
+SCHEMA = "advisor.recommendation/1"
+# Points between the best classical and the best deep-learning candidate below which the
+# rules are not sure enough to choose: about one seed-table entry's worth of evidence.
+CHECK_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked candidate model."""
+
+    model: str
+    family: str  # classical | deep_learning
+    score: float
+    label: str  # for people: "Gradient-boosted trees (XGBoost)"
+    recipe: str  # the recipe that would scaffold a project for it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "family": self.family,
+            "score": self.score,
+            "label": self.label,
+            "recipe": self.recipe,
+        }
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    """A rule that fired, with what it did to the candidates."""
+
+    id: str
+    because: str
+    source: str
+    effect: tuple[tuple[str, float], ...] = ()  # (model, score change) for applicable models
+    excluded: tuple[str, ...] = ()
+    asks_check: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "because": self.because, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """What the rules conclude for a profile. :meth:`to_dict` is ``advisor.recommendation/1``."""
+
+    verdict: str  # classical | deep_learning | check
+    candidates: tuple[Candidate, ...]  # best first
+    rules_fired: tuple[FiredRule, ...]
+    recipe: str
+    profile: Profile
+    reason: str  # one sentence: why this verdict
+
+    @property
+    def top(self) -> Candidate:
+        return self.candidates[0]
+
+    def best(self, family: str) -> Candidate | None:
+        """The best-ranked candidate of ``family``, or None if none applies."""
+        return next((c for c in self.candidates if c.family == family), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "rules_fired": [r.to_dict() for r in self.rules_fired],
+            "recipe": self.recipe,
+            "profile": self.profile.to_dict(),
+        }
+
+
+def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Recommendation:
+    """Apply the knowledge base (or ``rules``) to ``profile`` and rank the candidates."""
+    rules = load_rules() if rules is None else rules
+    pool = {name: c for name, c in CANDIDATES.items() if c.applies_to(profile)}
+    scores = dict.fromkeys(pool, 0.0)
+    excluded: set[str] = set()
+    fired_rules: list[FiredRule] = []
+    for rule in fired(rules, profile):
+        effect = tuple((model, delta) for model, delta in rule.score if model in pool)
+        for model, delta in effect:
+            scores[model] += delta
+        dropped = tuple(model for model in rule.exclude if model in pool)
+        excluded.update(dropped)
+        fired_rules.append(
+            FiredRule(
+                id=rule.id,
+                because=rule.because,
+                source=rule.source,
+                effect=effect,
+                excluded=dropped,
+                asks_check=rule.verdict == "check",
+            )
+        )
+    order = list(CANDIDATES)
+    ranked = sorted(
+        (name for name in pool if name not in excluded),
+        key=lambda name: (-scores[name], order.index(name)),
+    )
+    candidates = tuple(_candidate(pool[name], round(scores[name], 2), profile) for name in ranked)
+    if not candidates:
+        # Exclusions can only come from rules; a knowledge base that empties the pool
+        # is a bug in the rules, not in the user's input.
+        from advisor.errors import RuleError
+
+        raise RuleError(
+            "Every candidate model was excluded by the rules that fired "
+            f"({', '.join(r.id for r in fired_rules)}): fix the knowledge base."
+        )
+    verdict, reason = _decide(candidates, fired_rules)
+    return Recommendation(
+        verdict=verdict,
+        candidates=candidates,
+        rules_fired=tuple(fired_rules),
+        recipe=candidates[0].recipe,
+        profile=profile,
+        reason=reason,
+    )
+
+
+def _candidate(model: CandidateModel, score: float, profile: Profile) -> Candidate:
+    recipe = model.recipes[profile.modality]
+    if profile.gpu and model.family == "deep_learning":
+        recipe = GPU_RECIPES.get(recipe, recipe)
+    return Candidate(
+        model=model.name, family=model.family, score=score, label=model.label, recipe=recipe
+    )
+
+
+def _decide(candidates: tuple[Candidate, ...], rules: list[FiredRule]) -> tuple[str, str]:
+    asking = [r.id for r in rules if r.asks_check]
+    if asking:
+        return "check", f"Rule {asking[0]} says the rules cannot decide here: measure it."
+    classical = next((c for c in candidates if c.family == "classical"), None)
+    deep = next((c for c in candidates if c.family == "deep_learning"), None)
+    if classical is None or deep is None:
+        only = candidates[0].family.replace("_", " ")
+        return candidates[0].family, f"Only {only} candidates apply to this problem."
+    gap = abs(classical.score - deep.score)
+    if gap < CHECK_MARGIN:
+        return "check", (
+            f"The best classical ({classical.label}, {classical.score:g}) and deep-learning "
+            f"({deep.label}, {deep.score:g}) candidates are within {CHECK_MARGIN:g} point of "
+            "each other: measure it."
+        )
+    winner, loser = (classical, deep) if classical.score > deep.score else (deep, classical)
+    return winner.family, (
+        f"{winner.label} leads the best {loser.family.replace('_', '-')} candidate "
+        f"({loser.label}) by {gap:g} points."
+    )
