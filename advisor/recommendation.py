@@ -167,6 +167,6 @@ def _decide(candidates: tuple[Candidate, ...], rules: list[FiredRule]) -> tuple[
         )
     winner, loser = (classical, deep) if classical.score > deep.score else (deep, classical)
     return winner.family, (
-        f"{winner.label} leads the best {loser.family.replace('_', '-')} candidate "
-        f"({loser.label}) by {gap:g} points."
+        f"{winner.label} scores {gap:g} points above the best "
+        f"{loser.family.replace('_', '-')} candidate, {loser.label}."
     )

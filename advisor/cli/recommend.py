@@ -1,11 +1,201 @@
-"""``advisor recommend``."""
+"""``advisor recommend``: gather a profile from flags or data, call
+:func:`advisor.recommendation.recommend`, show the result.
+
+Only the light parts load at import time; reading data (pandas, scikit-learn) is imported
+inside the command when ``--data`` is given, so a flag-only recommendation starts fast.
+"""
 
 from __future__ import annotations
 
+import json
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
+
+from advisor.errors import ParameterError
+from advisor.profile import COMPLEXITIES, MODALITIES, TASKS, Profile
+
+if TYPE_CHECKING:
+    from advisor.recommendation import Recommendation
+
+_FAMILY = {"classical": "classical", "deep_learning": "deep learning"}
+_VERDICT = {
+    "classical": "a classical model",
+    "deep_learning": "deep learning",
+    "check": "check — the rules cannot decide; measure it",
+}
+# (profile field, label) shown in the profile table, in this order, when known
+_SHOWN = (
+    ("task", "task"),
+    ("modality", "modality"),
+    ("complexity", "complexity"),
+    ("rows", "rows"),
+    ("features", "features"),
+    ("classes", "classes"),
+    ("minority_share", "rarest class"),
+    ("missing_share", "missing cells"),
+    ("categorical_share", "categorical features"),
+    ("heavy_tail_share", "skewed / heavy-tailed features"),
+    ("uninformative_share", "uninformative features"),
+    ("interpretable", "must be interpretable"),
+    ("latency_sensitive", "latency-sensitive"),
+    ("gpu", "GPU available"),
+    ("labelled", "labelled examples"),
+)
 
 
 @click.command()
-def recommend() -> None:
-    """Recommend deep learning or a classical model, with reasons."""
-    raise click.ClickException("recommend is not built yet")
+@click.option("--task", type=click.Choice(TASKS), help="What is predicted (inferred with --data).")
+@click.option("--modality", type=click.Choice(MODALITIES), help="Input data [default: tabular].")
+@click.option(
+    "--complexity",
+    type=click.Choice(COMPLEXITIES),
+    help="How the outcome depends on the inputs [default: unknown].",
+)
+@click.option("--rows", type=click.IntRange(min=0), help="Number of labelled examples.")
+@click.option("--features", type=click.IntRange(min=0), help="Number of input columns.")
+@click.option("--classes", type=click.IntRange(min=0), help="Number of classes.")
+@click.option(
+    "--interpretable/--not-interpretable",
+    default=None,
+    help="People must be able to read how the model decides.",
+)
+@click.option(
+    "--latency-sensitive/--not-latency-sensitive",
+    default=None,
+    help="Predictions must come back in milliseconds.",
+)
+@click.option("--gpu/--no-gpu", default=None, help="A CUDA GPU is available for training.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="CSV/Parquet table, .npz (X, y) or image folder: infer the profile from it.",
+)
+@click.option("--target", metavar="COL", help="Target column of the --data table.")
+@click.option("--text-column", metavar="COL", help="Free-text column of the --data table.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print only the advisor.recommendation/1 JSON."
+)
+def recommend(
+    task: str | None,
+    modality: str | None,
+    complexity: str | None,
+    rows: int | None,
+    features: int | None,
+    classes: int | None,
+    interpretable: bool | None,
+    latency_sensitive: bool | None,
+    gpu: bool | None,
+    data: Path | None,
+    target: str | None,
+    text_column: str | None,
+    as_json: bool,
+) -> None:
+    """Recommend deep learning or a classical model, with reasons.
+
+    Describe the problem with flags, or point --data at a file to infer the profile
+    (flags given as well override what is inferred).
+
+    \b
+    advisor recommend --task binary --modality tabular --complexity complex --rows 20000
+    advisor recommend --data churn.csv --target churned --interpretable
+    """
+    from advisor.recommendation import recommend as run_rules
+
+    given: dict[str, Any] = {
+        "modality": modality,
+        "complexity": complexity,
+        "rows": rows,
+        "features": features,
+        "classes": classes,
+        "interpretable": interpretable,
+        "latency_sensitive": latency_sensitive,
+        "gpu": gpu,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    if data is not None:
+        from advisor.inference import infer_profile
+
+        profile = infer_profile(data, target=target, text_column=text_column, task=task, **given)
+    else:
+        for flag, value in (("--target", target), ("--text-column", text_column)):
+            if value is not None:
+                raise ParameterError(f"{flag} names a column of --data: give --data PATH too.")
+        if task is None:
+            raise ParameterError(
+                f"Give the task with --task ({', '.join(TASKS)}), or --data PATH to infer it "
+                "from data."
+            )
+        profile = Profile(task=task, **given)
+    result = run_rules(profile)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    _show(result, data=data, target=target)
+
+
+def _show(result: Recommendation, *, data: Path | None, target: str | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    profile = result.profile
+
+    title = f"Inferred from {data}" if data is not None else "Profile (from the flags)"
+    table = Table(title=title, title_justify="left", show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for name, label in _SHOWN:
+        value = getattr(profile, name)
+        if value is not None:
+            table.add_row(label, _format(name, value))
+    console.print(table)
+    for note in profile.notes:
+        console.print(Padding(f"• {escape(note)}", (0, 0, 0, 2), expand=False))
+    console.print()
+
+    ranking = Table(title="Candidates, best first", title_justify="left")
+    ranking.add_column("#", justify="right")
+    ranking.add_column("model")
+    ranking.add_column("family")
+    ranking.add_column("score", justify="right")
+    for rank, candidate in enumerate(result.candidates, 1):
+        ranking.add_row(
+            str(rank), candidate.label, _FAMILY[candidate.family], f"{candidate.score:g}"
+        )
+    console.print(ranking)
+
+    console.print("[bold]Rules that fired[/bold]")
+    for rule in result.rules_fired:
+        console.print(
+            Padding(f"• [bold]{rule.id}[/bold]: {escape(rule.because)}", (0, 0, 0, 2), expand=False)
+        )
+        console.print(
+            Padding(f"[dim]Source: {escape(rule.source)}[/dim]", (0, 0, 0, 4), expand=False)
+        )
+    console.print(f"\n[bold]Verdict: {_VERDICT[result.verdict]}.[/bold] {escape(result.reason)}")
+    console.print(f"Top candidate: {escape(result.top.label)}. Recipe: {result.recipe}.")
+    if result.verdict == "check":
+        if data is None:
+            command = "advisor check DATA.csv --target COLUMN"
+        else:
+            command = f"advisor check {shlex.quote(str(data))}"
+            if target is not None:
+                command += f" --target {shlex.quote(target)}"
+        console.print(f"Next: {command}")
+    else:
+        console.print(f"Next: advisor scaffold --recipe {result.recipe}")
+
+
+def _format(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name.endswith("_share"):
+        return f"{value:.0%}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

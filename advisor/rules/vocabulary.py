@@ -95,7 +95,7 @@ CANDIDATES: dict[str, CandidateModel] = {
         ),
         CandidateModel(
             "sgd_linear",
-            "Linear model trained with SGD (SGDClassifier / SGDRegressor)",
+            "Linear model trained with SGD",
             "classical",
             _ALL,
             {"tabular": "tabular-sklearn", "text": "text-sklearn"},
@@ -133,7 +133,7 @@ CANDIDATES: dict[str, CandidateModel] = {
         ),
         CandidateModel(
             "mlp",
-            "Multi-layer perceptron (neural network)",
+            "Multi-layer perceptron (MLP)",
             "deep_learning",
             _ALL,
             {"tabular": "tabular-pytorch"},
@@ -147,7 +147,7 @@ CANDIDATES: dict[str, CandidateModel] = {
         ),
         CandidateModel(
             "text_nn",
-            "Text neural network (n-gram embeddings or 1D CNN)",
+            "Text neural network (n-gram embeddings / 1D CNN)",
             "deep_learning",
             _ALL,
             {"text": "text-pytorch"},
