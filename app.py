@@ -1,0 +1,626 @@
+"""The advisor questionnaire: ``streamlit run app.py``.
+
+A thin page over the library: it asks the questions, calls :func:`advisor.recommend`,
+:func:`advisor.run_check` and :func:`advisor.scaffold_project`, and shows what they return.
+One step at a time; the sidebar goes back to any step and every answer is kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from advisor.errors import AdvisorError
+from advisor.profile import Profile
+
+STEPS = (
+    "1 · The problem",
+    "2 · The data",
+    "3 · The recommendation",
+    "4 · The check",
+    "5 · The project",
+)
+# The questions of step 1: which vocabulary fields the user answers by hand. Their widgets,
+# choices and explanations come from advisor.rules.vocabulary, not from this file.
+PROBLEM_FIELDS = ("task", "modality", "complexity")
+SIZE_FIELDS = ("rows", "features")
+CONSTRAINT_FIELDS = ("interpretable", "latency_sensitive", "gpu")
+QUESTION_FIELDS = PROBLEM_FIELDS + SIZE_FIELDS + CONSTRAINT_FIELDS
+VERDICTS = {
+    "classical": "A classical model should do.",
+    "deep_learning": "Deep learning is the right tool here.",
+    "check": "The rules cannot decide: run the feasibility check on your data (step 4).",
+}
+NO_DATA = "none"
+EXAMPLE = "example"
+UPLOAD = "upload"
+
+
+# --- cached library objects -----------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def vocabulary() -> dict[str, dict[str, Any]]:
+    from advisor.rules.vocabulary import vocabulary as export
+
+    return export()
+
+
+@st.cache_resource(show_spinner=False)
+def recipes() -> dict[str, Any]:
+    from advisor.scaffold.recipes import load_recipes
+
+    return load_recipes()
+
+
+@st.cache_resource(show_spinner="Loading the example…")
+def example_dataset(name: str, task: str | None = None):
+    # A resource, not cache_data: every session shares the one read-only Dataset.
+    from advisor.data import load_example
+
+    return load_example(name, task=task)
+
+
+# --- session state --------------------------------------------------------------------------
+
+
+def init_state() -> None:
+    """Set up this session's state once; later runs keep what is there."""
+    if "step" not in st.session_state:
+        st.session_state.step = STEPS[0]
+    if "answers" not in st.session_state:
+        st.session_state.answers = default_answers()
+    if "workdir" not in st.session_state:
+        from advisor.uploads import session_folder, sweep_stale_folders
+
+        sweep_stale_folders()
+        # Deleted with the session (the object is garbage-collected) or at server exit.
+        st.session_state.workdir = session_folder()
+    for key in ("data", "inferred", "data_error", "report", "project"):
+        if key not in st.session_state:
+            st.session_state[key] = None
+
+
+def default_answers() -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for field in QUESTION_FIELDS:
+        spec = vocabulary()[field]
+        default = spec.get("default")
+        if default is None and spec["type"] == "choice":
+            default = spec["values"][0]  # task has no default: the first choice is the prompt
+        answers[field] = default
+    return answers
+
+
+def workdir() -> Path:
+    return Path(st.session_state.workdir.name)
+
+
+def go_to(step: str) -> None:
+    st.session_state.step = step
+
+
+def current_profile() -> Profile:
+    """The answers, on top of what the data told us when data was given."""
+    answers = st.session_state.answers
+    inferred: Profile | None = st.session_state.inferred
+    if inferred is None:
+        return Profile(**answers)
+    return inferred.replace(**answers)
+
+
+# --- widgets built from the vocabulary ------------------------------------------------------
+
+
+def question(field: str, *, where: str) -> None:
+    """One widget for one vocabulary field; its value lives on in ``answers``.
+
+    Streamlit forgets a widget's value when a step stops drawing it, so the value is kept
+    in ``answers`` and put back into the widget's key when the step is drawn again.
+    """
+    spec = vocabulary()[field]
+    key = f"{where}_{field}"
+    answers = st.session_state.answers
+    if key not in st.session_state:
+        st.session_state[key] = answers[field]
+    description = spec.get("description", "")
+    title = field.replace("_", " ").capitalize()
+    # A checkbox reads best as its sentence; other widgets get a short title and the sentence.
+    label = description if spec["type"] == "bool" else f"**{title}** · {description}"
+    if spec["type"] == "choice":
+        values = list(spec["values"])
+        explanations = spec.get("explanations") or {}
+        st.radio(
+            label,
+            values,
+            key=key,
+            captions=[explanations.get(v, "") for v in values],
+            horizontal=False,
+        )
+    elif spec["type"] == "bool":
+        st.checkbox(label, key=key)
+    elif spec["type"] == "int":
+        st.number_input(label, min_value=0, step=1, key=key, placeholder="Not known")
+    else:
+        st.number_input(label, min_value=0.0, max_value=1.0, key=key, placeholder="Not known")
+    value = st.session_state[key]
+    answers[field] = int(value) if spec["type"] == "int" and value is not None else value
+
+
+def forget_widgets(fields: tuple[str, ...]) -> None:
+    """Drop widget values so the next draw shows the (changed) answers."""
+    for field in fields:
+        for where in ("p", "c"):
+            st.session_state.pop(f"{where}_{field}", None)
+
+
+# --- step 1: the problem -------------------------------------------------------------------
+
+
+def step_problem() -> None:
+    st.header("The problem")
+    st.write(
+        "Tell us what you want to predict and from what. Not sure? Leave the defaults: "
+        "the data step and the check can fill in what you do not know."
+    )
+    left, right = st.columns(2)
+    with left:
+        for field in ("task", "modality"):
+            question(field, where="p")
+        st.subheader("Constraints", divider="gray")
+        for field in CONSTRAINT_FIELDS:
+            question(field, where="p")
+    with right:
+        question("complexity", where="p")
+        st.subheader("Size", divider="gray")
+        for field in SIZE_FIELDS:
+            question(field, where="p")
+
+
+# --- step 2: the data ------------------------------------------------------------------------
+
+
+def step_data() -> None:
+    from advisor.data import EXAMPLES
+
+    st.header("The data (optional)")
+    st.write(
+        "Give advisor your data and it measures what you would otherwise guess: size, class "
+        "balance, missing values, skewed and uninformative features. The check (step 4) "
+        "needs data; the recommendation does not."
+    )
+    source = st.radio(
+        "Data",
+        (NO_DATA, EXAMPLE, UPLOAD),
+        key="data_source",
+        format_func={
+            NO_DATA: "No data: answers only",
+            EXAMPLE: "A bundled example",
+            UPLOAD: "Upload a file",
+        }.get,
+        horizontal=True,
+    )
+    if source == EXAMPLE:
+        st.selectbox("Example", EXAMPLES, key="example_name")
+        st.button("Use this example", key="load_example", on_click=load_example_data)
+    elif source == UPLOAD:
+        limit = upload_limit_mb()
+        st.file_uploader(
+            f"A CSV, TSV or Parquet table, an .npz with X and y, or a zip of an image folder "
+            f"(one sub-folder per class), up to {limit} MB",
+            type=["csv", "tsv", "txt", "parquet", "pq", "npz", "zip"],
+            key="upload",
+        )
+        left, right = st.columns(2)
+        left.text_input("Target column", key="target", placeholder="Detected when left empty")
+        right.text_input("Text column", key="text_column", placeholder="Detected when left empty")
+        st.button("Read this file", key="load_upload", on_click=load_uploaded_data)
+    if st.session_state.data_error:
+        st.error(st.session_state.data_error, icon="⚠️")
+    if st.session_state.inferred is not None:
+        show_inferred()
+
+
+def readable(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.1%}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def upload_limit_mb() -> int:
+    # The same option the browser enforces, so the page and the widget agree.
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def load_example_data() -> None:
+    name = st.session_state.example_name
+    use_data(lambda task=None: example_dataset(name, task), f"the {name} example")
+
+
+def load_uploaded_data() -> None:
+    from advisor.data import load_dataset
+    from advisor.uploads import save_upload
+
+    upload = st.session_state.get("upload")
+    if upload is None:
+        st.session_state.data_error = "Choose a file to upload first."
+        return
+    try:
+        path = save_upload(
+            upload.name, upload.getvalue(), workdir() / "uploads", limit_mb=upload_limit_mb()
+        )
+    except AdvisorError as exc:
+        st.session_state.data_error = str(exc)
+        return
+    target = st.session_state.get("target") or None
+    text_column = st.session_state.get("text_column") or None
+
+    def load(task: str | None = None):
+        return load_dataset(path, target=target, text_column=text_column, task=task)
+
+    use_data(load, upload.name)
+
+
+def use_data(load, label: str) -> None:
+    """Read the data, infer its profile and take its facts into the answers."""
+    from advisor.inference import profile_from_dataset
+
+    try:
+        dataset = load()
+        inferred = profile_from_dataset(dataset)
+    except AdvisorError as exc:
+        st.session_state.data_error = str(exc)
+        return
+    st.session_state.data = {"load": load, "label": label, "dataset": dataset}
+    st.session_state.inferred = inferred
+    st.session_state.data_error = None
+    st.session_state.report = None
+    st.session_state.project = None
+    answers = st.session_state.answers
+    for field in ("task", "modality", "rows", "features"):
+        answers[field] = getattr(inferred, field)
+    forget_widgets(("task", "modality", "rows", "features"))
+
+
+def show_inferred() -> None:
+    data = st.session_state.data
+    inferred: Profile = st.session_state.inferred
+    st.subheader(f"What advisor read from {data['label']}")
+    rows = [
+        {"field": key, "value": readable(value)}
+        for key, value in inferred.to_dict().items()
+        if key != "notes" and value is not None and key not in (*CONSTRAINT_FIELDS, "labelled")
+    ]
+    st.table(rows, hide_index=True)
+    for note in inferred.notes:
+        st.caption(note)
+    with st.expander("Wrong? Correct the profile", expanded=False):
+        for field in ("task", "modality", "rows", "features"):
+            question(field, where="c")
+
+
+# --- step 3: the recommendation -------------------------------------------------------------
+
+
+def step_recommendation() -> None:
+    from advisor.recommendation import recommend
+
+    st.header("The recommendation")
+    try:
+        recommendation = recommend(current_profile())
+    except AdvisorError as exc:
+        st.error(str(exc), icon="⚠️")
+        return
+    st.subheader(VERDICTS.get(recommendation.verdict, recommendation.verdict))
+    st.write(recommendation.reason)
+    st.caption(
+        f"Verdict: `{recommendation.verdict}` · the project recipe it suggests: "
+        f"`{recommendation.recipe}` (step 5)"
+    )
+    st.markdown("**Candidates, best first**")
+    st.table(
+        [
+            {
+                "rank": rank,
+                "model": candidate.label,
+                "family": candidate.family.replace("_", " "),
+                "score": f"{candidate.score:+g}",
+            }
+            for rank, candidate in enumerate(recommendation.candidates, start=1)
+        ],
+        hide_index=True,
+    )
+    st.markdown(f"**Why: {len(recommendation.rules_fired)} rule(s) fired**")
+    for rule in recommendation.rules_fired:
+        st.markdown(f"- **{rule.id}** — {rule.because}  \n  *Source: {rule.source}*")
+
+
+# --- step 4: the check -----------------------------------------------------------------------
+
+
+def step_check() -> None:
+    st.header("The check")
+    data = st.session_state.data
+    if data is None:
+        st.info(
+            "The check measures classical baselines against a neural network on your data, so "
+            "it needs data: pick a bundled example or upload a file in step 2.",
+            icon="ℹ️",
+        )
+        st.button("Go to the data step", key="to_data", on_click=go_to, args=(STEPS[1],))
+        return
+    st.write(
+        f"Train a ladder of classical baselines and a small neural network on {data['label']} "
+        "under one time budget, and compare them fairly."
+    )
+    st.slider("Budget (seconds)", min_value=3, max_value=300, value=30, step=1, key="budget")
+    if st.button("Run the check", key="run_check", type="primary"):
+        run_check_now(data)
+    report = st.session_state.report
+    if report is not None:
+        show_report(report)
+
+
+def run_check_now(data: dict[str, Any]) -> None:
+    from advisor.check.runner import run_check
+
+    task = st.session_state.answers["task"]
+    bar = st.progress(0.0, text="Starting the check…")
+    with st.status("Running the check…", expanded=True) as status:
+
+        def progress(event: str, info: dict[str, Any]) -> None:
+            name = info.get("name") or info.get("model") or ""
+            done, total = info.get("done"), info.get("total")
+            if isinstance(done, int) and isinstance(total, int) and total:
+                bar.progress(min(done / total, 1.0), text=f"{done} of {total} candidates")
+            status.write(f"{event.replace('_', ' ')}: {name}".rstrip(": "))
+
+        try:
+            dataset = data["dataset"]
+            if task != dataset.task:
+                dataset = data["load"](task)
+            report = run_check(dataset, budget=float(st.session_state.budget), progress=progress)
+        except AdvisorError as exc:
+            status.update(label="The check could not run", state="error")
+            st.error(str(exc), icon="⚠️")
+            return
+        status.update(label="The check finished", state="complete", expanded=False)
+    bar.progress(1.0, text="Done")
+    st.session_state.report = report
+    st.session_state.project = None
+
+
+def show_report(report) -> None:
+    import pandas as pd
+    from advisor.check.report import write_report
+
+    result = report.to_dict()
+    st.subheader(report.sentence())
+    scores = [m for m in result["models"] if m.get("score") is not None]
+    st.markdown(f"**Leaderboard** ({result['metric']}, {direction(result)})")
+    if scores:
+        board = pd.DataFrame(scores).set_index("name")
+        st.bar_chart(board["score"], horizontal=True, key="leaderboard_chart")
+    st.dataframe(
+        [
+            {
+                "model": m["name"],
+                "family": m["family"].replace("_", " "),
+                "score": m.get("score"),
+                "± (std)": m.get("score_std"),
+                "fit seconds": m.get("fit_seconds"),
+                "status": m.get("status"),
+            }
+            for m in result["models"]
+        ],
+        hide_index=True,
+        key="leaderboard_table",
+    )
+    curve = learning_curve_frame(result.get("learning_curve") or [])
+    if curve is not None:
+        st.markdown("**Learning curve**: score as the training data grows")
+        st.line_chart(curve, key="learning_curve_chart")
+    for warning in result.get("warnings") or []:
+        st.warning(warning, icon="⚠️")
+    folder = workdir() / "report"
+    write_report(report, folder)
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the HTML report",
+        (folder / "report.html").read_bytes(),
+        file_name="report.html",
+        mime="text/html",
+        key="download_html",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download the JSON",
+        (folder / "report.json").read_bytes(),
+        file_name="report.json",
+        mime="application/json",
+        key="download_json",
+        on_click="ignore",
+    )
+
+
+def direction(result: dict[str, Any]) -> str:
+    return "higher is better" if result.get("higher_is_better", True) else "lower is better"
+
+
+def learning_curve_frame(points: list[dict[str, Any]]):
+    """Learning-curve points as a table of score per training size, one column a model."""
+    import pandas as pd
+
+    if not points:
+        return None
+    frame = pd.DataFrame(points)
+    size = next((c for c in ("train_size", "rows", "fraction", "size") if c in frame), None)
+    name = next((c for c in ("name", "model") if c in frame), None)
+    if size is None or name is None or "score" not in frame:
+        return None
+    return frame.pivot_table(index=size, columns=name, values="score")
+
+
+# --- step 5: the project ---------------------------------------------------------------------
+
+
+def step_project() -> None:
+    st.header("The project")
+    available = recipes()
+    suggested = suggested_recipe()
+    if "recipe" not in st.session_state or st.session_state.recipe not in available:
+        st.session_state.recipe = suggested if suggested in available else next(iter(available))
+    st.selectbox(
+        "Recipe",
+        list(available),
+        key="recipe",
+        help=f"The recommendation suggests {suggested}." if suggested else None,
+    )
+    recipe = available[st.session_state.recipe]
+    st.caption(getattr(recipe, "description", "") or "")
+    left, middle, right = st.columns(3)
+    choices = recipe_choices(recipe)
+    with left:
+        option("framework", choices["framework"])
+    with middle:
+        option("tracking", choices["tracking"])
+    with right:
+        option("versioning", choices["versioning"])
+    st.text_input("Project name", value="my-project", key="project_name")
+    report = st.session_state.report
+    if report is None:
+        st.info("No check was run: the project will say that no baseline was measured.", icon="ℹ️")
+    else:
+        st.success(f"The baseline to beat is baked in: {report.sentence()}", icon="✅")
+    if st.button("Generate the project", key="generate", type="primary"):
+        generate_project(recipe)
+    show_project()
+
+
+def suggested_recipe() -> str | None:
+    from advisor.recommendation import recommend
+
+    try:
+        return recommend(current_profile()).recipe
+    except AdvisorError:
+        return None
+
+
+def recipe_choices(recipe) -> dict[str, list[str]]:
+    """The framework, tracking and versioning a recipe allows, its own choice first."""
+    choices = {}
+    for what in ("framework", "tracking", "versioning"):
+        own = getattr(recipe, what, None)
+        allowed = getattr(recipe, f"{what}_choices", None) or [own]
+        choices[what] = [own, *[c for c in allowed if c != own]] if own else list(allowed)
+    return choices
+
+
+def option(what: str, values: list[str]) -> None:
+    key = f"project_{what}"
+    if st.session_state.get(key) not in values:
+        st.session_state[key] = values[0]
+    st.selectbox(what.capitalize(), values, key=key)
+
+
+def generate_project(recipe) -> None:
+    from advisor.scaffold.generate import scaffold_project
+
+    from advisor.uploads import zip_folder
+
+    report = st.session_state.report
+    runs = workdir() / "projects"
+    output = runs / str(len(list(runs.glob("*"))) if runs.exists() else 0)
+    try:
+        path = scaffold_project(
+            st.session_state.recipe,
+            framework=st.session_state.project_framework,
+            tracking=st.session_state.project_tracking,
+            versioning=st.session_state.project_versioning,
+            name=st.session_state.project_name,
+            output_dir=output,
+            baseline=report.to_dict() if report is not None else None,
+        )
+    except AdvisorError as exc:
+        st.error(str(exc), icon="⚠️")
+        return
+    archive = zip_folder(path, output / path.name)
+    files = sorted(
+        str(p.relative_to(path)) for p in path.rglob("*") if p.is_file() and ".git" not in p.parts
+    )
+    st.session_state.project = {"name": path.name, "zip": archive.read_bytes(), "files": files}
+
+
+def show_project() -> None:
+    project = st.session_state.project
+    if project is None:
+        return
+    st.subheader(f"{project['name']}: {len(project['files'])} files")
+    st.code("\n".join(project["files"]), language=None)
+    st.download_button(
+        f"Download {project['name']}.zip",
+        project["zip"],
+        file_name=f"{project['name']}.zip",
+        mime="application/zip",
+        key="download_project",
+        type="primary",
+        on_click="ignore",
+    )
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.title("advisor")
+        st.caption("Do we need deep learning here, or will a classical model do?")
+        st.radio("Steps", STEPS, key="step")
+        profile_summary()
+
+
+def navigation() -> None:
+    index = STEPS.index(st.session_state.step)
+    st.divider()
+    back, _, forward = st.columns([1, 4, 1])
+    if index > 0:
+        back.button("← Back", key="back", on_click=go_to, args=(STEPS[index - 1],))
+    if index < len(STEPS) - 1:
+        forward.button("Next →", key="next", on_click=go_to, args=(STEPS[index + 1],))
+
+
+def profile_summary() -> None:
+    try:
+        profile = current_profile()
+    except AdvisorError:
+        return
+    facts = [profile.task, profile.modality, f"{profile.complexity} relationship"]
+    if profile.rows is not None:
+        facts.append(f"{profile.rows:,} rows")
+    if st.session_state.data is not None:
+        facts.append(f"data: {st.session_state.data['label']}")
+    st.caption("Your answers: " + " · ".join(facts))
+
+
+PAGES = {
+    STEPS[0]: step_problem,
+    STEPS[1]: step_data,
+    STEPS[2]: step_recommendation,
+    STEPS[3]: step_check,
+    STEPS[4]: step_project,
+}
+
+
+def main() -> None:
+    st.set_page_config(page_title="advisor", page_icon="🧭", layout="wide")
+    init_state()
+    sidebar()
+    PAGES[st.session_state.step]()
+    navigation()
+
+
+main()

@@ -1,0 +1,185 @@
+"""The questionnaire end to end: the real Streamlit server on localhost, driven in Debian's
+headless Chromium through Playwright. A screenshot of every step is saved under
+``test-artifacts/browser/`` to be looked at, not only asserted on.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 60  # seconds for the server to answer its health check
+STEP_TIMEOUT = 60_000  # milliseconds for a step's content to appear (the check: more)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """``streamlit run app.py`` on a free localhost port; yields its address."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    log = (ARTIFACTS / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'server.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def page(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),  # a fresh user-data-dir for every test
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 1600},
+            accept_downloads=True,
+        )
+        try:
+            tab = context.new_page()
+            tab.set_default_timeout(STEP_TIMEOUT)
+            tab.goto(server)
+            yield tab
+        finally:
+            context.close()
+
+
+def _settle(page) -> None:
+    """Wait until the script run an action started has finished and the page redrawn."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.wait_for_timeout(300)
+
+
+def _shot(page, name: str) -> None:
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _next(page) -> None:
+    page.get_by_role("button", name="Next →").click()
+    _settle(page)
+
+
+def test_questions_to_check_to_downloaded_project(page, tmp_path):
+    # 1. The problem: answers are radio buttons and checkboxes built from the vocabulary.
+    page.get_by_text("What the model predicts").wait_for()
+    page.get_by_text("complex", exact=True).click()
+    page.get_by_text("People must be able to read how the model decides.").click()
+    _shot(page, "1-problem")
+    _next(page)
+
+    # 2. The data: a bundled example, its inferred profile shown.
+    page.get_by_text("A bundled example").click()
+    _settle(page)
+    page.get_by_role("button", name="Use this example").click()
+    page.get_by_text("What advisor read from the breast_cancer example").wait_for()
+    page.get_by_text("minority_share").wait_for()
+    _shot(page, "2-data")
+    _next(page)
+
+    # 3. The recommendation: a verdict, ranked candidates, the rules that fired.
+    page.get_by_text("Candidates, best first").wait_for()
+    page.get_by_text("rule(s) fired").wait_for()
+    assert page.get_by_text("Source:").count() >= 1
+    _shot(page, "3-recommendation")
+    _next(page)
+
+    # 4. The check: the smallest budget, then the leaderboard and the downloads.
+    slider = page.get_by_role("slider")
+    slider.focus()
+    page.keyboard.press("Home")
+    _settle(page)
+    assert slider.get_attribute("aria-valuenow") == "3"
+    page.get_by_role("button", name="Run the check").click()
+    page.get_by_role("button", name="Download the HTML report").wait_for(timeout=120_000)
+    assert page.get_by_text("Leaderboard").count() == 1
+    _shot(page, "4-check")
+    _next(page)
+
+    # 5. The project: generate it, see its files, download the zip.
+    page.get_by_role("button", name="Generate the project").click()
+    download_button = page.get_by_role("button", name="Download my-project.zip")
+    download_button.wait_for(timeout=120_000)
+    _shot(page, "5-project")
+    with page.expect_download() as download:
+        download_button.click()
+    saved = tmp_path / "my-project.zip"
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        names = set(archive.namelist())
+        assert "my-project/params.yaml" in names
+        assert "my-project/README.md" in names
