@@ -260,7 +260,11 @@ def load_uploaded_data() -> None:
     text_column = st.session_state.get("text_column") or None
 
     def load(task: str | None = None):
-        return load_dataset(path, target=target, text_column=text_column, task=task)
+        try:
+            return load_dataset(path, target=target, text_column=text_column, task=task)
+        except AdvisorError as exc:
+            # Name the file as the user knows it, not by its place in the session folder.
+            raise type(exc)(str(exc).replace(str(path), upload.name)) from exc
 
     use_data(load, upload.name)
 

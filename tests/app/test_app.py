@@ -1,0 +1,243 @@
+"""The questionnaire driven through Streamlit's AppTest: the real script, no browser.
+
+Each test reads what the page shows (headers, tables, messages), the way a user would.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from advisor.rules.vocabulary import vocabulary
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+TIMEOUT = 60  # seconds per script run: the check runs inside one
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+
+
+def _go(app: AppTest, step: int) -> AppTest:
+    label = next(o for o in app.radio(key="step").options if o.startswith(f"{step} "))
+    return app.radio(key="step").set_value(label).run()
+
+
+def _texts(app: AppTest) -> str:
+    kinds = ("markdown", "caption", "subheader", "header")
+    parts = [e.value for kind in kinds for e in app.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _errors(app: AppTest) -> list[str]:
+    return [e.value for e in app.error]
+
+
+def _use_example(app: AppTest, name: str) -> AppTest:
+    _go(app, 2)
+    app.radio(key="data_source").set_value("example").run()
+    app.selectbox(key="example_name").set_value(name).run()
+    return app.button(key="load_example").click().run()
+
+
+def _upload(app: AppTest, name: str, data: bytes, *, target: str = "") -> AppTest:
+    _go(app, 2)
+    app.radio(key="data_source").set_value("upload").run()
+    app.file_uploader(key="upload").set_value((name, data, "application/octet-stream"))
+    app.text_input(key="target").set_value(target)
+    return app.button(key="load_upload").click().run()
+
+
+# --- step 1 ----------------------------------------------------------------------------------
+
+
+def test_the_problem_widgets_are_built_from_the_vocabulary(app):
+    assert not app.exception
+    exported = vocabulary()
+    for field in ("task", "modality", "complexity"):
+        radio = app.radio(key=f"p_{field}")
+        assert radio.options == exported[field]["values"]
+        assert exported[field]["description"] in radio.label
+    for field in ("interpretable", "latency_sensitive", "gpu"):
+        assert app.checkbox(key=f"p_{field}").label == exported[field]["description"]
+    assert app.number_input(key="p_rows").value is None  # unknown until answered
+
+
+def test_answers_survive_going_to_another_step_and_back(app):
+    app.radio(key="p_task").set_value("regression")
+    app.radio(key="p_complexity").set_value("complex")
+    app.number_input(key="p_rows").set_value(20_000)
+    app.checkbox(key="p_gpu").check().run()
+    app.button(key="next").click().run()
+    assert app.session_state.step.startswith("2 ")
+    app.button(key="back").click().run()
+    assert app.radio(key="p_task").value == "regression"
+    assert app.radio(key="p_complexity").value == "complex"
+    assert app.number_input(key="p_rows").value == 20_000
+    assert app.checkbox(key="p_gpu").value is True
+    assert "regression · tabular · complex relationship · 20,000 rows" in _texts(app)
+
+
+# --- step 2 ----------------------------------------------------------------------------------
+
+
+def test_an_example_is_read_and_its_profile_shown_and_correctable(app):
+    _use_example(app, "breast_cancer")
+    assert not app.exception and not _errors(app)
+    assert "What advisor read from the breast_cancer example" in _texts(app)
+    table = app.table[0].value.set_index("field")["value"]
+    assert table["task"] == "binary"
+    assert table["rows"] == "569"
+    assert table["features"] == "30"
+    assert table["minority_share"] == "37.3%"
+    # correcting the task in step 2 is the same answer step 1 shows
+    app.radio(key="c_task").set_value("multiclass").run()
+    _go(app, 1)
+    assert app.radio(key="p_task").value == "multiclass"
+    assert app.number_input(key="p_rows").value == 569
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "target", "message"),
+    [
+        (
+            "garbage.csv",
+            bytes(range(256)) * 8,
+            "",
+            r"^Could not read garbage\.csv as CSV \(it holds binary data\): expected a CSV table",
+        ),
+        (
+            "table.csv",
+            b"age,income,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n",
+            "lable",
+            r"^Target column 'lable' is not in table\.csv \(did you mean 'label'\?\)\. "
+            r"Columns: age, income, label\.$",
+        ),
+        (
+            "empty.csv",
+            b"",
+            "",
+            r"^empty\.csv is empty: expected a table with a header row and data rows\.$",
+        ),
+        ("images.zip", b"PK not really", "", r"^images\.zip is not a valid zip archive"),
+    ],
+    ids=["not-a-table", "missing-target", "empty-file", "broken-zip"],
+)
+def test_bad_input_shows_a_clear_message_and_the_app_keeps_working(
+    app, name, data, target, message
+):
+    _upload(app, name, data, target=target)
+    assert not app.exception
+    errors = _errors(app)
+    assert len(errors) == 1
+    assert "\n" not in errors[0]
+    assert re.search(message, errors[0]), errors[0]
+    # the app keeps working: an example loads and the message goes away
+    app.radio(key="data_source").set_value("example").run()
+    app.button(key="load_example").click().run()
+    assert not _errors(app)
+    assert "What advisor read from the breast_cancer example" in _texts(app)
+
+
+@pytest.fixture
+def one_megabyte_limit():
+    before = config.get_option("server.maxUploadSize")
+    config.set_option("server.maxUploadSize", 1)
+    yield
+    config.set_option("server.maxUploadSize", before)
+
+
+def test_an_oversized_upload_is_refused_with_the_limit_in_words(app, one_megabyte_limit):
+    _upload(app, "big.csv", b"a,b\n" + b"1,0\n" * 400_000)
+    assert _errors(app) == [
+        "big.csv is 1.6 MB: uploads are limited to 1 MB. Upload a sample of the data, "
+        "or run `advisor check` on the full file from a terminal."
+    ]
+    assert "up to 1 MB" in app.file_uploader(key="upload").label
+
+
+def test_an_uploaded_npz_is_read_without_unpickling(app):
+    buffer = io.BytesIO()
+    rng = np.random.default_rng(0)
+    np.savez(buffer, X=rng.normal(size=(60, 4)), y=np.arange(60) % 2)
+    _upload(app, "arrays.npz", buffer.getvalue())
+    assert not _errors(app)
+    table = app.table[0].value.set_index("field")["value"]
+    assert (table["task"], table["rows"], table["features"]) == ("binary", "60", "4")
+
+
+# --- step 3 ----------------------------------------------------------------------------------
+
+
+def test_the_recommendation_shows_the_verdict_candidates_and_fired_rules(app):
+    app.radio(key="p_complexity").set_value("complex")
+    app.number_input(key="p_rows").set_value(20_000).run()
+    _go(app, 3)
+    assert not app.exception
+    assert app.subheader[0].value == "A classical model should do."
+    candidates = app.table[0].value
+    assert candidates["model"].iloc[0] == "Gradient-boosted trees (XGBoost)"
+    texts = _texts(app)
+    assert "rule(s) fired" in texts
+    assert "**tabular-medium-trees-win**" in texts
+    assert "Grinsztajn" in texts
+    assert "`tabular-xgboost`" in texts
+
+
+def test_an_image_problem_recommends_a_cnn(app):
+    app.radio(key="p_modality").set_value("image")
+    app.number_input(key="p_rows").set_value(50_000).run()
+    _go(app, 3)
+    assert app.table[0].value["model"].iloc[0] == "Convolutional neural network (CNN)"
+    assert app.subheader[0].value == "Deep learning is the right tool here."
+
+
+# --- steps 4 and 5 ---------------------------------------------------------------------------
+
+
+def test_the_check_without_data_asks_for_data(app):
+    _go(app, 4)
+    assert "it needs data: pick a bundled example or upload a file in step 2" in app.info[0].value
+    app.button(key="to_data").click().run()
+    assert app.session_state.step.startswith("2 ")
+
+
+@pytest.mark.slow
+def test_whole_flow_check_then_project_zip(app, tmp_path):
+    _use_example(app, "iris")
+    _go(app, 4)
+    app.slider(key="budget").set_value(3)
+    app.button(key="run_check").click().run()
+    assert not app.exception, app.exception
+    report = app.session_state.report
+    assert report is not None
+    # the verdict sentence, the leaderboard and the downloads
+    assert app.subheader[0].value == report.sentence()
+    board = app.table[0].value
+    assert set(board["model"]) == {m["name"] for m in report.to_dict()["models"]}
+    assert "**Leaderboard**" in _texts(app)
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Download the HTML report", "Download the JSON"]
+
+    _go(app, 5)
+    app.text_input(key="project_name").set_value("iris-study")
+    app.button(key="generate").click().run()
+    assert not app.exception, app.exception
+    project = app.session_state.project
+    assert [b.label for b in app.get("download_button")] == [f"Download {project['name']}.zip"]
+    archive = zipfile.ZipFile(io.BytesIO(project["zip"]))
+    names = set(archive.namelist())
+    root = project["name"]
+    assert f"{root}/params.yaml" in names
+    assert f"{root}/README.md" in names
+    archive.extractall(tmp_path)
+    readme = (tmp_path / root / "README.md").read_text()
+    assert "baseline" in readme.lower()
