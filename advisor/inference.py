@@ -19,11 +19,11 @@ from advisor.profile import Profile
 
 DEFAULT_MAX_ROWS = 50_000  # rows read from a file for the statistics; the rest are sampled out
 STAT_ROWS = 5_000  # rows the per-feature statistics look at (skew, mutual information)
-MI_ROWS = 2_000  # rows the mutual-information estimate looks at (k-NN cost grows with rows)
-MI_FEATURES = 200  # at most this many features get a mutual-information estimate
+MODEL_ROWS = 2_000  # rows the informativeness model is fitted on
+MODEL_FEATURES = 100  # at most this many features are judged for informativeness
+MIN_SHADOWS = 50  # shuffled "shadow" columns that set the noise floor (at least)
 HEAVY_SKEW = 2.0  # |skewness| above this marks a skewed feature
 HEAVY_KURTOSIS = 7.0  # excess kurtosis above this marks a heavy-tailed feature
-MIN_NOISE_FLOOR = 0.01  # nats: mutual information at or below this is treated as noise
 
 
 def infer_profile(
@@ -152,40 +152,42 @@ def _heavy_tail_share(numeric: pd.DataFrame) -> float | None:
 def _uninformative_share(
     frame: pd.DataFrame, y: np.ndarray, *, classification: bool, seed: int
 ) -> float | None:
-    """Share of features whose mutual information with the target is within noise.
+    """Share of features a tree ensemble finds no more useful than noise.
 
-    The noise floor is measured, not guessed: the same estimator is run against a shuffled
-    target, and a feature counts as uninformative when its estimate does not clear the
-    largest estimate any feature reached against noise (nor :data:`MIN_NOISE_FLOOR`).
+    Boruta's idea (Kursa & Rudnicki 2010), in one round: add "shadow" columns, each a
+    shuffled copy of a real feature, fit extremely randomised trees on both, and count a
+    feature as uninformative when its importance does not beat the best shadow's. Unlike
+    a per-feature mutual-information test, this sees features that only help together
+    with others, and the noise floor comes from the data rather than a guessed constant.
     """
-    from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
+    from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 
+    if len(y) < 20:
+        return None
     rng = np.random.default_rng(seed)
-    if len(frame) > MI_ROWS:
-        index = np.sort(rng.choice(len(frame), MI_ROWS, replace=False))
+    if len(frame) > MODEL_ROWS:
+        index = np.sort(rng.choice(len(frame), MODEL_ROWS, replace=False))
         frame, y = frame.iloc[index], y[index]
     columns = list(frame.columns)
-    if len(columns) > MI_FEATURES:
-        columns = sorted(rng.choice(columns, MI_FEATURES, replace=False), key=columns.index)
-    encoded, discrete = [], []
+    if len(columns) > MODEL_FEATURES:
+        columns = sorted(rng.choice(columns, MODEL_FEATURES, replace=False), key=columns.index)
+    encoded = []
     for column in columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series):
-            encoded.append(series.astype(float).fillna(series.median()).to_numpy())
-            discrete.append(False)
+            encoded.append(series.astype(float).fillna(series.median()).fillna(0).to_numpy())
         else:
-            encoded.append(pd.factorize(series.astype(str), use_na_sentinel=False)[0].astype(float))
-            discrete.append(True)
-    if len(y) < 10:
-        return None
+            encoded.append(pd.factorize(series.astype(str))[0].astype(float))
     X = np.column_stack(encoded)
-    target = pd.factorize(y)[0] if classification else np.asarray(y, dtype=float)
-    estimate = mutual_info_classif if classification else mutual_info_regression
-    kwargs = {"discrete_features": np.array(discrete), "random_state": seed}
-    signal = estimate(X, target, **kwargs)
-    noise = estimate(X, rng.permutation(target), **kwargs)
-    floor = max(MIN_NOISE_FLOOR, float(noise.max()))
-    return _round(float(np.mean(signal <= floor)))
+    shadows = np.column_stack(
+        [rng.permutation(X[:, i % X.shape[1]]) for i in range(max(X.shape[1], MIN_SHADOWS))]
+    )
+    kind = ExtraTreesClassifier if classification else ExtraTreesRegressor
+    model = kind(n_estimators=100, min_samples_leaf=3, random_state=seed, n_jobs=1)
+    model.fit(np.hstack([X, shadows]), pd.factorize(y)[0] if classification else y)
+    importance = model.feature_importances_
+    floor = importance[X.shape[1] :].max()
+    return _round(float(np.mean(importance[: X.shape[1]] <= floor)))
 
 
 def _task_note(dataset: Dataset, counts: pd.Series | None) -> str:
