@@ -1,0 +1,86 @@
+"""The vocabulary is the single source of the fields, operators and candidates rules use."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from advisor import vocabulary as exported_vocabulary
+from advisor.profile import EXPLANATIONS, Profile
+from advisor.rules.vocabulary import CANDIDATES, OPERATORS, candidates, vocabulary
+
+RECIPES = {
+    "tabular-sklearn",
+    "tabular-xgboost",
+    "tabular-pytorch",
+    "tabular-lightning",
+    "image-pytorch",
+    "image-lightning",
+    "text-sklearn",
+    "text-pytorch",
+}
+
+
+def test_every_profile_field_but_notes_is_in_the_vocabulary() -> None:
+    fields = [f.name for f in dataclasses.fields(Profile) if f.name != "notes"]
+    assert list(vocabulary()) == fields
+
+
+def test_exported_form_for_the_questionnaire() -> None:
+    words = exported_vocabulary()
+    assert words["task"] == {
+        "type": "choice",
+        "description": "What the model predicts.",
+        "values": ["binary", "multiclass", "regression"],
+        "explanations": EXPLANATIONS["task"],
+        "default": None,
+    }
+    assert words["rows"]["type"] == "int" and words["rows"]["min"] == 0
+    assert (words["missing_share"]["min"], words["missing_share"]["max"]) == (0.0, 1.0)
+    assert words["gpu"] == {
+        "type": "bool",
+        "description": "A CUDA GPU is available for training.",
+        "explanations": {},
+        "default": False,
+    }
+    assert words["modality"]["default"] == "tabular"
+
+
+def test_operators_cover_comparisons_membership_and_unknowns() -> None:
+    assert set(OPERATORS) == {
+        "eq",
+        "ne",
+        "in",
+        "not_in",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "is_known",
+        "is_unknown",
+    }
+
+
+def test_candidates_cover_the_models_the_issue_lists() -> None:
+    assert set(CANDIDATES) == {
+        "logistic_regression",
+        "linear_regression",
+        "sgd_linear",
+        "decision_tree",
+        "random_forest",
+        "gradient_boosted_trees",
+        "linear_svm",
+        "rbf_svm",
+        "naive_bayes",
+        "knn",
+        "mlp",
+        "cnn",
+        "text_nn",
+        "pretrained_finetune",
+    }
+    assert {c["family"] for c in candidates().values()} == {"classical", "deep_learning"}
+
+
+def test_every_candidate_names_an_existing_recipe_for_each_modality() -> None:
+    for candidate in CANDIDATES.values():
+        assert set(candidate.recipes.values()) <= RECIPES, candidate.name
+        assert candidate.label and candidate.tasks
