@@ -1,0 +1,295 @@
+"""Render a project from a recipe, safely: into a staging folder first, then copied into
+the output folder, so a failure leaves nothing half-written and user files are never
+deleted."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import RecipeError, ScaffoldError
+from advisor.resources import templates_dir
+from advisor.scaffold.answers import ANSWERS_FILE, Answers, read_answers
+from advisor.scaffold.baseline import (
+    DEFAULT_METRIC,
+    NO_BASELINE,
+    PROJECT_METRICS,
+    baseline_from_report,
+)
+from advisor.scaffold.naming import ProjectNames, project_names
+from advisor.scaffold.recipes import Recipe, get_recipe, load_recipes
+from advisor.scaffold.vocabulary import CHOICES, check_choice, check_combination
+
+TEMPLATE = "project"
+
+# Which recipe a report leads to when no recipe is named: by modality, then verdict.
+_RECIPE_FOR_VERDICT = {
+    ("tabular", "deep_learning"): "tabular-pytorch",
+    ("tabular", "classical"): "tabular-xgboost",
+    ("image", "deep_learning"): "image-pytorch",
+    ("image", "classical"): "image-sklearn",
+    ("text", "deep_learning"): "text-pytorch",
+    ("text", "classical"): "text-sklearn",
+}
+# Folders a forced render does not copy over ones the user already has: merging two git
+# or DVC repositories would corrupt the user's.
+_KEEP_USERS = (".git", ".dvc")
+
+
+def resolve_answers(
+    recipe: str | None = None,
+    *,
+    framework: str | None = None,
+    tracking: str | None = None,
+    versioning: str | None = None,
+    modality: str | None = None,
+    task: str | None = None,
+    name: str = "project",
+    baseline: Mapping[str, Any] | None = None,
+) -> Answers:
+    """The checked answers for a recipe, its overrides and an optional feasibility report
+    (the ``advisor.feasibility/1`` JSON)."""
+    measured = baseline_from_report(baseline) if baseline is not None else dict(NO_BASELINE)
+    recipes = load_recipes()
+    if recipe is None:
+        recipe = _default_recipe(measured, modality=modality, framework=framework)
+    chosen: Recipe = get_recipe(recipe, recipes)
+    if measured["measured"]:
+        if modality is not None and modality != measured["modality"]:
+            raise RecipeError(
+                f"--modality {modality} contradicts the report, which is about "
+                f"{measured['modality']} data; leave --modality out"
+            )
+        modality, task = measured["modality"], task or measured["task"]
+    chosen = chosen.with_choices(
+        framework=framework, tracking=tracking, versioning=versioning, modality=modality, task=task
+    )
+    metric = measured.get("metric") if measured["measured"] else None
+    if metric not in PROJECT_METRICS:
+        metric = DEFAULT_METRIC[chosen.task]
+    return Answers(
+        name=name,
+        recipe=chosen.name,
+        modality=chosen.modality,
+        task=chosen.task,
+        framework=chosen.framework,
+        tracking=chosen.tracking,
+        versioning=chosen.versioning,
+        hardware=chosen.hardware,
+        metric=metric,
+        baseline=measured,
+    )
+
+
+def _default_recipe(
+    measured: dict[str, Any], *, modality: str | None, framework: str | None
+) -> str:
+    if measured["measured"]:
+        verdict = "deep_learning" if measured["verdict"] == "deep_learning" else "classical"
+        return _RECIPE_FOR_VERDICT[(measured["modality"], verdict)]
+    if modality is not None and framework is not None:
+        check_choice("modality", modality)
+        check_choice("framework", framework)
+        candidate = f"{modality}-{framework}"
+        if candidate in load_recipes():
+            return candidate
+        return _RECIPE_FOR_VERDICT[(modality, "classical")]
+    raise RecipeError(
+        "no recipe given: pass --recipe NAME (see 'advisor recipes list'), --from-report "
+        "report.json, or both --modality and --framework"
+    )
+
+
+def scaffold_project(
+    recipe: str | None = None,
+    *,
+    framework: str | None = None,
+    tracking: str | None = None,
+    versioning: str | None = None,
+    modality: str | None = None,
+    task: str | None = None,
+    name: str = "project",
+    output_dir: str | os.PathLike = ".",
+    baseline: Mapping[str, Any] | None = None,
+    force: bool = False,
+) -> Path:
+    """Generate a project for `recipe` (choices overridden where given) in
+    ``output_dir/<sanitised name>``; returns that folder.
+
+    `baseline` is a feasibility report (the ``advisor.feasibility/1`` JSON) whose best
+    scores become the number to beat. An existing project folder is refused unless
+    `force`; even then only the template's files are written and nothing is deleted.
+    """
+    answers = resolve_answers(
+        recipe,
+        framework=framework,
+        tracking=tracking,
+        versioning=versioning,
+        modality=modality,
+        task=task,
+        name=name,
+        baseline=baseline,
+    )
+    return render(answers, output_dir=output_dir, force=force)
+
+
+def replay_project(
+    project: str | os.PathLike, *, output_dir: str | os.PathLike = ".", force: bool = False
+) -> Path:
+    """Generate again, from the answers written into `project`, the same files."""
+    return render(read_answers(project), output_dir=output_dir, force=force)
+
+
+def render(answers: Answers, *, output_dir: str | os.PathLike = ".", force: bool = False) -> Path:
+    """Render `answers` into ``output_dir/<slug>``; returns that folder."""
+    names = project_names(answers.name)
+    context = _context(answers, names)
+    out = Path(output_dir)
+    target = out / names.slug
+    if out.exists() and not out.is_dir():
+        raise ScaffoldError(
+            f"the output folder {str(out)!r} is a file; pass a folder to --output-dir"
+        )
+    if target.exists() and not force:
+        raise ScaffoldError(
+            f"{str(target)!r} already exists; choose another --name or --output-dir, or pass "
+            "--force to write the template's files over it (your other files are kept)"
+        )
+    if target.exists() and not target.is_dir():
+        raise ScaffoldError(f"{str(target)!r} exists and is a file; choose another --name")
+    _check_writable(out)
+
+    with tempfile.TemporaryDirectory(prefix="advisor-scaffold-") as staging_dir:
+        staging = Path(staging_dir)
+        rendered = _cookiecutter(context, staging)
+        _copy_into(rendered, target)
+    return target
+
+
+def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
+    """cookiecutter's extra_context. cookiecutter renders the values of ordinary variables
+    as Jinja templates, so every value given to one is a vocabulary word or a sanitised
+    name; user text (the display name, the report's model names) goes only into private
+    ``_`` variables, which cookiecutter passes through unrendered."""
+    for field in ("modality", "task", "framework", "tracking", "versioning", "hardware"):
+        check_choice(field, getattr(answers, field))
+    check_combination({field: getattr(answers, field) for field in CHOICES if field != "family"})
+    if answers.metric not in PROJECT_METRICS:
+        raise ScaffoldError(f"unknown metric {answers.metric!r}; expected one of {PROJECT_METRICS}")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", answers.recipe):
+        raise ScaffoldError(f"recipe name {answers.recipe!r} is not a recipe name")
+    return {
+        "project_name": names.slug,
+        "project_slug": names.slug,
+        "package_name": names.package,
+        "modality": answers.modality,
+        "task": answers.task,
+        "framework": answers.framework,
+        "tracking": answers.tracking,
+        "versioning": answers.versioning,
+        "hardware": answers.hardware,
+        "metric": answers.metric,
+        "recipe": answers.recipe,
+        "_display_name": names.display,
+        "_baseline": dict(answers.baseline),
+        "_answers": answers.to_dict(),
+    }
+
+
+def _check_writable(folder: Path) -> None:
+    """ScaffoldError unless a file can really be created in `folder` (or, when it does not
+    exist yet, in its nearest existing parent). A real probe, not os.access, which says
+    yes to root even on read-only file systems."""
+    probe = folder
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        raise ScaffoldError(
+            f"cannot write to {str(folder)!r} ({exc.strerror or exc}); pass an --output-dir "
+            "you can write to"
+        ) from None
+
+
+def _cookiecutter(context: dict[str, Any], staging: Path) -> Path:
+    """Render the template into `staging` with cookiecutter's library API; the rendered
+    project folder."""
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException
+    from cookiecutter.main import cookiecutter
+
+    try:
+        result = cookiecutter(
+            str(templates_dir() / TEMPLATE),
+            no_input=True,
+            extra_context=context,
+            output_dir=str(staging / "out"),
+            # cookiecutter's own replay file and cache stay in the staging folder, not
+            # in the user's home.
+            default_config={
+                "replay_dir": str(staging / "replay"),
+                "cookiecutters_dir": str(staging / "cookiecutters"),
+            },
+            accept_hooks=True,
+        )
+    except FailedHookException as exc:
+        raise ScaffoldError(f"generating the project failed: {_one_line(exc)}") from None
+    except CookiecutterException as exc:
+        raise ScaffoldError(f"the project template failed to render: {_one_line(exc)}") from None
+    return Path(result)
+
+
+def _one_line(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    error = getattr(exc, "error", None)
+    if error is not None:
+        message = f"{message}: {error}"
+    return " ".join(str(message).split())
+
+
+def _copy_into(source: Path, target: Path) -> None:
+    """Copy the rendered project into `target` without deleting anything there."""
+    if not target.exists():
+        try:
+            shutil.copytree(source, target, symlinks=True)
+        except OSError as exc:
+            shutil.rmtree(target, ignore_errors=True)  # ours alone: it did not exist before
+            raise ScaffoldError(f"cannot write {str(target)!r}: {exc}") from None
+        return
+    skip = {name for name in _KEEP_USERS if (target / name).exists()}
+    # Refuse before writing anything when a template file would land on a user folder
+    # (or the other way round): copying could not finish.
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if relative.parts[0] in skip:
+            continue
+        existing = target / relative
+        if existing.exists() and existing.is_dir() != path.is_dir():
+            raise ScaffoldError(
+                f"cannot write over {str(existing)!r}: the template has a "
+                f"{'folder' if path.is_dir() else 'file'} there; move it and run again"
+            )
+    for entry in source.iterdir():
+        if entry.name in skip:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name, symlinks=True, dirs_exist_ok=True)
+        else:
+            shutil.copy2(entry, target / entry.name)
+
+
+__all__ = [
+    "ANSWERS_FILE",
+    "render",
+    "replay_project",
+    "resolve_answers",
+    "scaffold_project",
+]

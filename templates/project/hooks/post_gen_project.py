@@ -1,0 +1,70 @@
+"""Drop the files the chosen options do not use; initialise git and DVC when asked.
+
+Runs inside the freshly generated project folder, with the Python that runs cookiecutter.
+"""
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FRAMEWORK = "{{ cookiecutter.framework }}"
+TRACKING = "{{ cookiecutter.tracking }}"
+VERSIONING = "{{ cookiecutter.versioning }}"
+PACKAGE = "{{ cookiecutter.package_name }}"
+NEURAL = FRAMEWORK in ("pytorch", "lightning")
+
+# Keep the generated project quiet and offline: no telemetry from DVC or anything else.
+os.environ.update(DVC_NO_ANALYTICS="1", DO_NOT_TRACK="1", GIT_TERMINAL_PROMPT="0")
+
+unused = []
+if VERSIONING != "dvc":
+    unused += ["dvc.yaml", ".dvcignore"]
+if not NEURAL:
+    unused += [f"{PACKAGE}/device.py", f"{PACKAGE}/distributed.py", f"{PACKAGE}/inputs.py"]
+# The answers file is for `advisor scaffold --replay`; a plain cookiecutter run has none.
+if Path(".advisor-answers.json").read_text().strip() == "{}":
+    unused.append(".advisor-answers.json")
+for name in unused:
+    path = Path(name)
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def run(*args: str) -> None:
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def git(*args: str) -> None:
+    # CI machines often have no git identity; give the first commit one only when none is set.
+    has_identity = (
+        subprocess.run(["git", "config", "user.email"], capture_output=True).returncode == 0
+    )
+    identity = [] if has_identity else ["-c", "user.name=advisor", "-c", "user.email=advisor@localhost"]
+    run("git", *identity, "-c", "commit.gpgsign=false", *args)
+
+
+if VERSIONING == "dvc":
+    try:
+        run("git", "init", "-q")
+        # DVC's Python API in this process: three `dvc` commands would each pay its start-up.
+        from dvc.repo import Repo
+
+        logging.getLogger("dvc").setLevel(logging.WARNING)  # not its welcome text
+        repo = Repo.init()
+        with repo.config.edit() as config:
+            config["core"]["analytics"] = False
+            # A local remote inside the project (git-ignored); point it at shared storage
+            # later with `dvc remote modify local url /path/or/s3://bucket`.
+            config["core"]["remote"] = "local"
+            config["remote"]["local"] = {"url": "dvc-storage"}  # relative to this folder
+        repo.close()
+        git("add", "-A")
+        git("commit", "-q", "-m", "Start the project from its advisor recipe")
+    except Exception as exc:  # any failure here must stop the generation, whatever its type
+        detail = getattr(exc, "stderr", b"") or b""
+        sys.exit(f"ERROR: could not initialise git and DVC: {exc} {detail.decode(errors='replace')}")

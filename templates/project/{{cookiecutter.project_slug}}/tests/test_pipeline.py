@@ -1,0 +1,106 @@
+{%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
+"""Train on tiny data: the loss must fall and every artefact must appear."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from {{ cookiecutter.package_name }} import evaluate, prepare, train
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def write_params(folder: Path, **train_settings) -> Path:
+    """A copy of params.yaml in `folder`, tracking off, with `train_settings` applied."""
+    params = yaml.safe_load((PROJECT / "params.yaml").read_text())
+    params["tracking"]["enabled"] = False
+    params["train"].update(train_settings)
+    shutil.copy(PROJECT / "baseline.json", folder / "baseline.json")
+    path = folder / "params.yaml"
+    path.write_text(yaml.safe_dump(params))
+    return path
+
+
+@pytest.fixture
+def params(tmp_path: Path) -> Path:
+    path = write_params(tmp_path)
+    prepare.main(["--params", str(path)])
+    return path
+
+
+def test_prepare_writes_the_splits(params: Path) -> None:
+    assert (params.parent / "data" / "processed" / "train.npz").is_file()
+    assert (params.parent / "data" / "processed" / "test.npz").is_file()
+
+
+def test_training_lowers_the_loss_and_writes_its_artefacts(
+    params: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = train.main(["--params", str(params)])
+    losses = result["losses"]
+    assert len(losses) >= 2
+    assert losses[-1] < losses[0], losses
+    folder = params.parent
+    model = {{ '"model.pt"' if neural else ('"model.joblib"' if cookiecutter.framework == "sklearn" else '"model.json"') }}
+    assert (folder / "models" / model).is_file()
+    assert (folder / "plots" / "loss.csv").is_file()
+    assert json.loads((Path(result["run_dir"]) / "history.json").read_text())["loss"] == losses
+
+    metrics = evaluate.main(["--params", str(params)])
+    metric = yaml.safe_load(params.read_text())["evaluate"]["metric"]
+    assert math.isfinite(metrics[metric])
+    assert json.loads((folder / "metrics.json").read_text()) == metrics
+    printed = capsys.readouterr().out
+    if json.loads((PROJECT / "baseline.json").read_text())["measured"]:
+        assert "baseline " in printed
+    else:
+        assert "No baseline was measured for this project" in printed
+{%- if neural %}
+
+
+def test_training_resumes_from_a_checkpoint(tmp_path: Path) -> None:
+    first = write_params(tmp_path, epochs=2)
+    prepare.main(["--params", str(first)])
+    run = train.main(["--params", str(first)])
+    checkpoint = Path(run["run_dir"]) / {{ '"last.ckpt"' if cookiecutter.framework == "lightning" else '"last.pt"' }}
+    assert checkpoint.is_file()
+
+    resumed = write_params(tmp_path, epochs=3, resume=str(checkpoint))
+    again = train.main(["--params", str(resumed)])
+    assert len(again["losses"]) == 3
+    assert again["losses"][:2] == pytest.approx(run["losses"])
+    assert again["run_dir"] != run["run_dir"]  # one folder per run
+
+
+def test_the_device_is_the_best_available() -> None:
+    import torch
+
+    from {{ cookiecutter.package_name }}.device import autocast_dtype, select_device
+
+    device = select_device()
+    expected = "cuda" if torch.cuda.is_available() else device.type
+    assert device.type == expected
+    if device.type == "cpu":
+        assert autocast_dtype(device) is None
+
+
+@pytest.mark.skipif(
+    not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU"
+)
+def test_mixed_precision_training_on_the_gpu(params: Path) -> None:
+    import torch
+
+    from {{ cookiecutter.package_name }}.device import autocast_dtype, select_device
+
+    expected = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    assert autocast_dtype(select_device()) == expected
+    result = train.main(["--params", str(params)])
+    assert result["losses"][-1] < result["losses"][0]
+{%- endif %}
+

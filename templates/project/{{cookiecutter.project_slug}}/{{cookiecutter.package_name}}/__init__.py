@@ -1,0 +1,1 @@
+"""{{ cookiecutter.package_name }}: prepare -> train -> evaluate, configured by params.yaml."""

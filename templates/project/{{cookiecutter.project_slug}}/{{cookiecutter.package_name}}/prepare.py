@@ -1,0 +1,17 @@
+"""python -m {{ cookiecutter.package_name }}.prepare: write data/processed/{train,test}.npz."""
+
+from __future__ import annotations
+
+from .config import load_config, parse_args
+from .data import prepare
+
+
+def main(argv: list[str] | None = None) -> dict[str, int]:
+    args = parse_args(__doc__, argv)
+    counts = prepare(load_config(args.params))
+    print(f"prepared {counts['train']} training and {counts['test']} test rows")
+    return counts
+
+
+if __name__ == "__main__":
+    main()
