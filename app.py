@@ -115,45 +115,50 @@ def current_profile() -> Profile:
 
 
 def question(field: str, *, where: str) -> None:
-    """One widget for one vocabulary field; its value lives on in ``answers``.
+    """One widget for one vocabulary field; its value lives in ``answers``.
 
-    Streamlit forgets a widget's value when a step stops drawing it, so the value is kept
-    in ``answers`` and put back into the widget's key when the step is drawn again.
+    Streamlit drops a widget's value when a step stops drawing it, so ``answers`` holds
+    the value: it is put into the widget's key before every draw and taken back whenever
+    the user changes it.
     """
     spec = vocabulary()[field]
     key = f"{where}_{field}"
-    answers = st.session_state.answers
-    if key not in st.session_state:
-        st.session_state[key] = answers[field]
+    st.session_state[key] = st.session_state.answers[field]
     description = spec.get("description", "")
     title = field.replace("_", " ").capitalize()
     # A checkbox reads best as its sentence; other widgets get a short title and the sentence.
     label = description if spec["type"] == "bool" else f"**{title}** · {description}"
+    keep = {"key": key, "on_change": take_answer, "args": (field, key)}
     if spec["type"] == "choice":
         values = list(spec["values"])
         explanations = spec.get("explanations") or {}
-        st.radio(
-            label,
-            values,
-            key=key,
-            captions=[explanations.get(v, "") for v in values],
-            horizontal=False,
-        )
+        st.radio(label, values, captions=[explanations.get(v, "") for v in values], **keep)
     elif spec["type"] == "bool":
-        st.checkbox(label, key=key)
+        st.checkbox(label, **keep)
     elif spec["type"] == "int":
-        st.number_input(label, min_value=0, step=1, key=key, placeholder="Not known")
+        st.number_input(label, min_value=0, step=1, placeholder="Not known", **keep)
     else:
-        st.number_input(label, min_value=0.0, max_value=1.0, key=key, placeholder="Not known")
+        st.number_input(label, min_value=0.0, max_value=1.0, placeholder="Not known", **keep)
+
+
+def take_answer(field: str, key: str) -> None:
     value = st.session_state[key]
-    answers[field] = int(value) if spec["type"] == "int" and value is not None else value
+    if vocabulary()[field]["type"] == "int" and value is not None:
+        value = int(value)
+    st.session_state.answers[field] = value
 
 
-def forget_widgets(fields: tuple[str, ...]) -> None:
-    """Drop widget values so the next draw shows the (changed) answers."""
-    for field in fields:
-        for where in ("p", "c"):
-            st.session_state.pop(f"{where}_{field}", None)
+def remember(key: str, default: Any) -> dict[str, Any]:
+    """Keyword arguments that keep a widget's value while its step is off-page (as
+    :func:`question` does for answers); the value starts as ``default``."""
+    kept = st.session_state.setdefault("kept", {})
+    kept.setdefault(key, default)
+    st.session_state[key] = kept[key]
+    return {"key": key, "on_change": keep_value, "args": (key,)}
+
+
+def keep_value(key: str) -> None:
+    st.session_state.kept[key] = st.session_state[key]
 
 
 # --- step 1: the problem -------------------------------------------------------------------
@@ -194,7 +199,7 @@ def step_data() -> None:
     source = st.radio(
         "Data",
         (NO_DATA, EXAMPLE, UPLOAD),
-        key="data_source",
+        **remember("data_source", NO_DATA),
         format_func={
             NO_DATA: "No data: answers only",
             EXAMPLE: "A bundled example",
@@ -203,7 +208,7 @@ def step_data() -> None:
         horizontal=True,
     )
     if source == EXAMPLE:
-        st.selectbox("Example", EXAMPLES, key="example_name")
+        st.selectbox("Example", EXAMPLES, **remember("example_name", EXAMPLES[0]))
         st.button("Use this example", key="load_example", on_click=load_example_data)
     elif source == UPLOAD:
         limit = upload_limit_mb()
@@ -214,13 +219,24 @@ def step_data() -> None:
             key="upload",
         )
         left, right = st.columns(2)
-        left.text_input("Target column", key="target", placeholder="Detected when left empty")
-        right.text_input("Text column", key="text_column", placeholder="Detected when left empty")
+        left.text_input(
+            "Target column", placeholder="Detected when left empty", **remember("target", "")
+        )
+        right.text_input(
+            "Text column", placeholder="Detected when left empty", **remember("text_column", "")
+        )
         st.button("Read this file", key="load_upload", on_click=load_uploaded_data)
+    elif st.session_state.data is not None:
+        st.button("Forget the data", key="forget_data", on_click=forget_data)
     if st.session_state.data_error:
         st.error(st.session_state.data_error, icon="⚠️")
     if st.session_state.inferred is not None:
         show_inferred()
+
+
+def forget_data() -> None:
+    for key in ("data", "inferred", "data_error", "report", "project"):
+        st.session_state[key] = None
 
 
 def readable(value: Any) -> str:
@@ -287,7 +303,6 @@ def use_data(load, label: str) -> None:
     answers = st.session_state.answers
     for field in ("task", "modality", "rows", "features"):
         answers[field] = getattr(inferred, field)
-    forget_widgets(("task", "modality", "rows", "features"))
 
 
 def show_inferred() -> None:
@@ -361,7 +376,7 @@ def step_check() -> None:
         f"Train a ladder of classical baselines and a small neural network on {data['label']} "
         "under one time budget, and compare them fairly."
     )
-    st.slider("Budget (seconds)", min_value=3, max_value=300, value=30, step=1, key="budget")
+    st.slider("Budget (seconds)", min_value=3, max_value=300, step=1, **remember("budget", 30))
     if st.button("Run the check", key="run_check", type="primary"):
         run_check_now(data)
     report = st.session_state.report
@@ -402,33 +417,43 @@ def show_report(report) -> None:
     import pandas as pd
     from advisor.check.report import write_report
 
-    result = report.to_dict()
     st.subheader(report.sentence())
-    scores = [m for m in result["models"] if m.get("score") is not None]
-    st.markdown(f"**Leaderboard** ({result['metric']}, {direction(result)})")
-    if scores:
-        board = pd.DataFrame(scores).set_index("name")
-        st.bar_chart(board["score"], horizontal=True, key="leaderboard_chart")
-    st.dataframe(
+    st.caption(
+        f"{report.evaluation} · {report.rows:,} of {report.rows_total:,} rows · "
+        f"{report.elapsed_seconds:.1f} s of a {report.budget_seconds:g} s budget"
+    )
+    scored = [m for m in report.models if m.score is not None]
+    direction = "higher is better" if report.higher_is_better else "lower is better"
+    st.markdown(f"**Leaderboard** · {report.metric}, {direction}")
+    if scored:
+        board = pd.DataFrame(
+            {"model": [m.name for m in scored], report.metric: [m.score for m in scored]}
+        )
+        best_first = f"-{report.metric}" if report.higher_is_better else report.metric
+        st.bar_chart(board, x="model", y=report.metric, horizontal=True, sort=best_first)
+    st.table(
         [
             {
-                "model": m["name"],
-                "family": m["family"].replace("_", " "),
-                "score": m.get("score"),
-                "± (std)": m.get("score_std"),
-                "fit seconds": m.get("fit_seconds"),
-                "status": m.get("status"),
+                "model": m.name,
+                "family": m.family.replace("_", " "),
+                report.metric: "—" if m.score is None else f"{m.score:.4f}",
+                "± std": "—" if m.score_std is None else f"{m.score_std:.4f}",
+                "seconds per fit": f"{m.fit_seconds:.2f}",
+                "status": m.status if not m.message else f"{m.status}: {m.message}",
             }
-            for m in result["models"]
+            for m in report.models
         ],
         hide_index=True,
-        key="leaderboard_table",
     )
-    curve = learning_curve_frame(result.get("learning_curve") or [])
-    if curve is not None:
-        st.markdown("**Learning curve**: score as the training data grows")
-        st.line_chart(curve, key="learning_curve_chart")
-    for warning in result.get("warnings") or []:
+    if report.learning_curve:
+        curve = pd.DataFrame([p.to_dict() for p in report.learning_curve]).pivot_table(
+            index="train_rows", columns="model", values="score"
+        )
+        st.markdown(f"**Learning curve** · {report.metric} as the training rows grow")
+        st.line_chart(curve, x_label="training rows", y_label=report.metric)
+    if report.curve_summary:
+        st.write(report.curve_summary)
+    for warning in report.warnings:
         st.warning(warning, icon="⚠️")
     folder = workdir() / "report"
     write_report(report, folder)
@@ -449,24 +474,6 @@ def show_report(report) -> None:
         key="download_json",
         on_click="ignore",
     )
-
-
-def direction(result: dict[str, Any]) -> str:
-    return "higher is better" if result.get("higher_is_better", True) else "lower is better"
-
-
-def learning_curve_frame(points: list[dict[str, Any]]):
-    """Learning-curve points as a table of score per training size, one column a model."""
-    import pandas as pd
-
-    if not points:
-        return None
-    frame = pd.DataFrame(points)
-    size = next((c for c in ("train_size", "rows", "fraction", "size") if c in frame), None)
-    name = next((c for c in ("name", "model") if c in frame), None)
-    if size is None or name is None or "score" not in frame:
-        return None
-    return frame.pivot_table(index=size, columns=name, values="score")
 
 
 # --- step 5: the project ---------------------------------------------------------------------
@@ -494,7 +501,7 @@ def step_project() -> None:
         option("tracking", choices["tracking"])
     with right:
         option("versioning", choices["versioning"])
-    st.text_input("Project name", value="my-project", key="project_name")
+    st.text_input("Project name", **remember("project_name", "my-project"))
     report = st.session_state.report
     if report is None:
         st.info("No check was run: the project will say that no baseline was measured.", icon="ℹ️")
@@ -533,7 +540,6 @@ def option(what: str, values: list[str]) -> None:
 
 def generate_project(recipe) -> None:
     from advisor.scaffold.generate import scaffold_project
-
     from advisor.uploads import zip_folder
 
     report = st.session_state.report

@@ -241,3 +241,36 @@ def test_whole_flow_check_then_project_zip(app, tmp_path):
     archive.extractall(tmp_path)
     readme = (tmp_path / root / "README.md").read_text()
     assert "baseline" in readme.lower()
+
+
+def test_an_uploaded_zip_of_an_image_folder_is_read_as_images(app):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    rng = np.random.default_rng(0)
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for label in ("cat", "dog"):
+            for index in range(6):
+                pixels = rng.integers(0, 255, size=(8, 8), dtype=np.uint8)
+                png = io.BytesIO()
+                Image.fromarray(pixels).save(png, format="PNG")
+                archive.writestr(f"pets/{label}/{index}.png", png.getvalue())
+    _upload(app, "pets.zip", buffer.getvalue())
+    assert not _errors(app)
+    table = app.table[0].value.set_index("field")["value"]
+    assert (table["task"], table["modality"], table["rows"]) == ("binary", "image", "12")
+    assert "What advisor read from pets.zip" in _texts(app)
+
+
+def test_the_data_step_remembers_its_choices_and_can_forget_the_data(app):
+    _use_example(app, "wine")
+    _go(app, 3)
+    _go(app, 2)
+    assert app.radio(key="data_source").value == "example"
+    assert app.selectbox(key="example_name").value == "wine"
+    assert "What advisor read from the wine example" in _texts(app)
+    app.radio(key="data_source").set_value("none").run()
+    app.button(key="forget_data").click().run()
+    assert "What advisor read from" not in _texts(app)
+    _go(app, 4)
+    assert "it needs data" in app.info[0].value
