@@ -146,7 +146,8 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
     profile = result.profile
 
     title = f"Inferred from {data}" if data is not None else "Profile (from the flags)"
-    table = Table(title=title, title_justify="left", show_header=False, box=None)
+    console.print(f"[bold]{escape(title)}[/bold]", soft_wrap=True)  # a long path stays whole
+    table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
     for name, label in _SHOWN:

@@ -1,0 +1,203 @@
+"""``advisor recommend`` as a user sees it: tables and reasons, JSON alone, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from sklearn.datasets import load_breast_cancer
+
+from advisor.cli import main
+from advisor.profile import Profile
+from advisor.recommendation import recommend
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["recommend", *args], prog_name="advisor")
+
+
+@pytest.fixture
+def cancer_csv(tmp_path: Path) -> Path:
+    frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": "y"})
+    path = tmp_path / "cancer.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_flags_recommend_boosted_trees_with_reasons_and_sources() -> None:
+    result = _run("--task", "binary", "--modality", "tabular", "--complexity", "complex",
+                  "--rows", "20000")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Profile (from the flags)" in out
+    assert "│ 1 │ Gradient-boosted trees (XGBoost)" in out
+    for rule in ("seed-binary", "seed-tabular", "tabular-medium-trees-win"):
+        assert f"• {rule}: " in out
+    assert "Source: Grinsztajn, Oyallon & Varoquaux (2022)" in out
+    assert "Verdict: a classical model." in out
+    assert out.endswith(
+        "Top candidate: Gradient-boosted trees (XGBoost). Recipe: tabular-xgboost.\n"
+        "Next: advisor scaffold --recipe tabular-xgboost\n"
+    )
+
+
+def test_images_recommend_a_cnn() -> None:
+    result = _run("--task", "binary", "--modality", "image", "--complexity", "complex",
+                  "--rows", "20000")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "│ 1 │ Convolutional neural network (CNN)" in result.output
+    assert "Verdict: deep learning." in result.output
+
+
+def test_json_prints_only_the_stable_form() -> None:
+    result = _run("--task", "binary", "--rows", "20000", "--interpretable", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = recommend(Profile(task="binary", rows=20_000, interpretable=True)).to_dict()
+    assert data == expected
+    assert data["schema"] == "advisor.recommendation/1"
+
+
+def test_undecided_points_to_the_check() -> None:
+    result = _run("--task", "binary", "--rows", "200000")
+    assert "Verdict: check — the rules cannot decide; measure it." in result.output
+    assert result.output.endswith("Next: advisor check DATA.csv --target COLUMN\n")
+
+
+def test_data_is_profiled_and_explained(cancer_csv: Path) -> None:
+    result = _run("--data", str(cancer_csv), "--target", "y")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"Inferred from {cancer_csv}" in out
+    assert " task                            binary" in out
+    assert " rows                            569" in out
+    assert "• Task: binary (2 classes; the rarest holds 37% of rows)." in out
+    assert "• Modality: tabular (30 feature(s): 30 numeric, 0 categorical)." in out
+    assert "Verdict: a classical model." in out
+
+
+def test_flags_override_what_the_data_says(cancer_csv: Path) -> None:
+    result = _run("--data", str(cancer_csv), "--target", "y", "--rows", "200000", "--gpu",
+                  "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["profile"]["rows"], data["profile"]["gpu"]) == (200_000, True)
+    assert data["verdict"] == "check"
+    assert "Given, overriding what was inferred: rows." in data["profile"]["notes"]
+
+
+def test_text_table_and_a_named_text_column(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    words = ["good", "bad", "plot", "cast", "film", "dull", "fine", "long", "warm", "cold"]
+    frame = pd.DataFrame(
+        {
+            "body": [" ".join(rng.choice(words, size=7)) for _ in range(30)],
+            "label": ["a", "b", "c"] * 10,
+        }
+    )
+    frame.to_csv(tmp_path / "tickets.csv", index=False)
+    result = _run("--data", str(tmp_path / "tickets.csv"), "--text-column", "body", "--json")
+    assert result.exit_code == 0, result.output
+    profile = json.loads(result.stdout)["profile"]
+    assert (profile["modality"], profile["task"], profile["classes"]) == ("text", "multiclass", 3)
+
+
+def _garbage(d: Path) -> Path:
+    path = d / "garbage.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def _empty(d: Path) -> Path:
+    path = d / "empty.csv"
+    path.write_bytes(b"")
+    return path
+
+
+def _one_class(d: Path) -> Path:
+    path = d / "one.csv"
+    path.write_text("a,b,y\n1,2,yes\n3,4,yes\n5,6,yes\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "message"),
+    [
+        (
+            lambda d: d / "missing.csv",
+            [],
+            "Error: {d}/missing.csv does not exist: give the path to a CSV/Parquet file, an "
+            ".npz or an image folder.",
+        ),
+        (
+            _empty,
+            [],
+            "Error: {d}/empty.csv is empty: expected a table with a header row and data rows.",
+        ),
+        (
+            _one_class,
+            ["--target", "y"],
+            "Error: The target in {d}/one.csv has a single class (yes): a classifier needs at "
+            "least two. Check the target column.",
+        ),
+        (
+            _one_class,
+            ["--target", "why"],
+            "Error: Target column 'why' is not in {d}/one.csv. Columns: a, b, y.",
+        ),
+        (
+            _garbage,
+            [],
+            "Error: Could not read {d}/garbage.csv as CSV (it holds binary data): expected a CSV "
+            "table with a header row.",
+        ),
+    ],
+    ids=["missing-file", "empty-file", "one-class-target", "unknown-target", "binary-garbage"],
+)
+def test_bad_data_is_one_line_and_exit_1(tmp_path: Path, make, extra, message: str) -> None:
+    path = make(tmp_path)
+    result = _run("--data", str(path), *extra)
+    assert result.exit_code == 1
+    assert result.output == message.format(d=tmp_path) + "\n"
+
+
+def test_unknown_target_suggests_the_close_column(cancer_csv: Path) -> None:
+    result = _run("--data", str(cancer_csv), "--target", "yy")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: Target column 'yy' is not in {cancer_csv} (did you mean 'y'?). Columns: "
+    )
+    assert result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            [],
+            "Error: Give the task with --task (binary, multiclass, regression), or --data PATH "
+            "to infer it from data.\n",
+        ),
+        (
+            ["--task", "binary", "--target", "y"],
+            "Error: --target names a column of --data: give --data PATH too.\n",
+        ),
+    ],
+    ids=["no-task-no-data", "target-without-data"],
+)
+def test_missing_inputs_are_one_line(args: list[str], message: str) -> None:
+    result = _run(*args)
+    assert (result.exit_code, result.output) == (1, message)
+
+
+def test_a_misspelt_choice_is_a_usage_error() -> None:
+    result = _run("--task", "binay")
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: Invalid value for '--task': 'binay' is not one of 'binary', 'multiclass', "
+        "'regression'.\n"
+    )
