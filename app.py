@@ -81,6 +81,8 @@ def init_state() -> None:
     for key in ("data", "inferred", "data_error", "report", "project"):
         if key not in st.session_state:
             st.session_state[key] = None
+    if "kept" not in st.session_state:
+        st.session_state.kept = {}  # values of widgets whose step is off-page (remember())
 
 
 def default_answers() -> dict[str, Any]:
@@ -151,7 +153,7 @@ def take_answer(field: str, key: str) -> None:
 def remember(key: str, default: Any) -> dict[str, Any]:
     """Keyword arguments that keep a widget's value while its step is off-page (as
     :func:`question` does for answers); the value starts as ``default``."""
-    kept = st.session_state.setdefault("kept", {})
+    kept = st.session_state.kept
     kept.setdefault(key, default)
     st.session_state[key] = kept[key]
     return {"key": key, "on_change": keep_value, "args": (key,)}
@@ -388,29 +390,53 @@ def run_check_now(data: dict[str, Any]) -> None:
     from advisor.check.runner import run_check
 
     task = st.session_state.answers["task"]
-    bar = st.progress(0.0, text="Starting the check…")
+    budget = float(st.session_state.budget)
+    bar = st.progress(0.0, text=f"Starting the check: {budget:g} s in all…")
     with st.status("Running the check…", expanded=True) as status:
 
         def progress(event: str, info: dict[str, Any]) -> None:
-            name = info.get("name") or info.get("model") or ""
             done, total = info.get("done"), info.get("total")
             if isinstance(done, int) and isinstance(total, int) and total:
-                bar.progress(min(done / total, 1.0), text=f"{done} of {total} candidates")
-            status.write(f"{event.replace('_', ' ')}: {name}".rstrip(": "))
+                bar.progress(min(done / total, 1.0), text=f"{done} of {total} models measured")
+            line = progress_line(event, info)
+            if line:
+                status.write(line)
 
         try:
             dataset = data["dataset"]
             if task != dataset.task:
-                dataset = data["load"](task)
-            report = run_check(dataset, budget=float(st.session_state.budget), progress=progress)
+                dataset = data["load"](task)  # the user corrected the task in step 1 or 2
+            report = run_check(dataset, budget=budget, progress=progress)
         except AdvisorError as exc:
             status.update(label="The check could not run", state="error")
             st.error(str(exc), icon="⚠️")
             return
-        status.update(label="The check finished", state="complete", expanded=False)
+        status.update(
+            label=f"The check finished in {report.elapsed_seconds:.1f} s",
+            state="complete",
+            expanded=False,
+        )
     bar.progress(1.0, text="Done")
     st.session_state.report = report
     st.session_state.project = None
+
+
+def progress_line(event: str, info: dict[str, Any]) -> str | None:
+    """One line of the check's progress, in words."""
+    name = info.get("name", "")
+    if event == "candidate_start":
+        return f"Training **{name}** for up to {info.get('seconds', '?')} s…"
+    if event == "candidate_finish":
+        score = info.get("score")
+        scored = "" if score is None else f", score {score:.4f}"
+        return f"**{name}**: {info.get('status', 'done')}{scored}"
+    if event == "candidate_skipped":
+        return f"**{name}**: skipped ({info.get('reason', 'not applicable')})"
+    if event == "curve_start":
+        return f"Learning curve for **{name}**…"
+    if event == "curve_finish":
+        return f"Learning curve for **{name}**: {info.get('status', 'done')}"
+    return None
 
 
 def show_report(report) -> None:
@@ -480,36 +506,70 @@ def show_report(report) -> None:
 
 
 def step_project() -> None:
+    from advisor.scaffold.vocabulary import CHOICES
+
     st.header("The project")
     available = recipes()
     suggested = suggested_recipe()
-    if "recipe" not in st.session_state or st.session_state.recipe not in available:
-        st.session_state.recipe = suggested if suggested in available else next(iter(available))
+    chosen = st.session_state.kept.get("recipe")
+    st.session_state.recipe = chosen if chosen in available else suggested or next(iter(available))
     st.selectbox(
         "Recipe",
         list(available),
         key="recipe",
-        help=f"The recommendation suggests {suggested}." if suggested else None,
+        on_change=choose_recipe,
+        format_func=lambda name: f"{name} (suggested)" if name == suggested else name,
+        help="A recipe is a whole stack: framework, tracking, data versioning, hardware.",
     )
     recipe = available[st.session_state.recipe]
-    st.caption(getattr(recipe, "description", "") or "")
+    st.caption(recipe.description)
     left, middle, right = st.columns(3)
-    choices = recipe_choices(recipe)
-    with left:
-        option("framework", choices["framework"])
-    with middle:
-        option("tracking", choices["tracking"])
-    with right:
-        option("versioning", choices["versioning"])
+    for column, what in zip((left, middle, right), ("framework", "tracking", "versioning"), strict=True):
+        column.selectbox(
+            what.capitalize(),
+            CHOICES[what],
+            **remember(f"project_{what}", getattr(recipe, what)),
+        )
     st.text_input("Project name", **remember("project_name", "my-project"))
+    task = current_profile().task
+    try:
+        resolved = recipe.with_choices(
+            framework=st.session_state.project_framework,
+            tracking=st.session_state.project_tracking,
+            versioning=st.session_state.project_versioning,
+            task=task,
+        )
+    except AdvisorError as exc:
+        st.warning(f"This combination cannot be generated: {exc}.", icon="⚠️")
+        return
+    st.markdown("**What will be generated**")
+    st.table(
+        [
+            {"": field, "choice": value.replace("_", " ")}
+            for field, value in resolved.choices().items()
+        ],
+        hide_index=True,
+    )
     report = st.session_state.report
     if report is None:
-        st.info("No check was run: the project will say that no baseline was measured.", icon="ℹ️")
+        st.info(
+            "No check was run, so the project will say that no baseline was measured. "
+            "Run the check (step 4) to bake in the number to beat.",
+            icon="ℹ️",
+        )
     else:
         st.success(f"The baseline to beat is baked in: {report.sentence()}", icon="✅")
     if st.button("Generate the project", key="generate", type="primary"):
-        generate_project(recipe)
-    show_project()
+        generate_project(resolved)
+    show_project(resolved)
+
+
+def choose_recipe() -> None:
+    # A new recipe brings its own framework, tracking and versioning.
+    kept = st.session_state.kept
+    kept["recipe"] = st.session_state.recipe
+    for what in ("framework", "tracking", "versioning"):
+        kept.pop(f"project_{what}", None)
 
 
 def suggested_recipe() -> str | None:
@@ -521,53 +581,52 @@ def suggested_recipe() -> str | None:
         return None
 
 
-def recipe_choices(recipe) -> dict[str, list[str]]:
-    """The framework, tracking and versioning a recipe allows, its own choice first."""
-    choices = {}
-    for what in ("framework", "tracking", "versioning"):
-        own = getattr(recipe, what, None)
-        allowed = getattr(recipe, f"{what}_choices", None) or [own]
-        choices[what] = [own, *[c for c in allowed if c != own]] if own else list(allowed)
-    return choices
-
-
-def option(what: str, values: list[str]) -> None:
-    key = f"project_{what}"
-    if st.session_state.get(key) not in values:
-        st.session_state[key] = values[0]
-    st.selectbox(what.capitalize(), values, key=key)
-
-
 def generate_project(recipe) -> None:
+    import tempfile
+
     from advisor.scaffold.generate import scaffold_project
     from advisor.uploads import zip_folder
 
     report = st.session_state.report
     runs = workdir() / "projects"
-    output = runs / str(len(list(runs.glob("*"))) if runs.exists() else 0)
+    runs.mkdir(exist_ok=True)
+    output = Path(tempfile.mkdtemp(dir=runs))  # a fresh folder for every generation
     try:
         path = scaffold_project(
-            st.session_state.recipe,
-            framework=st.session_state.project_framework,
-            tracking=st.session_state.project_tracking,
-            versioning=st.session_state.project_versioning,
+            recipe.name,
+            framework=recipe.framework,
+            tracking=recipe.tracking,
+            versioning=recipe.versioning,
+            task=recipe.task,
             name=st.session_state.project_name,
             output_dir=output,
             baseline=report.to_dict() if report is not None else None,
         )
     except AdvisorError as exc:
+        st.session_state.project = None
         st.error(str(exc), icon="⚠️")
         return
     archive = zip_folder(path, output / path.name)
     files = sorted(
         str(p.relative_to(path)) for p in path.rglob("*") if p.is_file() and ".git" not in p.parts
     )
-    st.session_state.project = {"name": path.name, "zip": archive.read_bytes(), "files": files}
+    st.session_state.project = {
+        "name": path.name,
+        "zip": archive.read_bytes(),
+        "files": files,
+        "recipe": recipe,
+        "report": report,
+        "asked_name": st.session_state.project_name,
+    }
 
 
-def show_project() -> None:
+def show_project(resolved) -> None:
     project = st.session_state.project
     if project is None:
+        return
+    current = (resolved, st.session_state.report, st.session_state.project_name)
+    if (project["recipe"], project["report"], project["asked_name"]) != current:
+        st.caption("The choices changed since the project was generated: generate it again.")
         return
     st.subheader(f"{project['name']}: {len(project['files'])} files")
     st.code("\n".join(project["files"]), language=None)

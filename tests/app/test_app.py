@@ -274,3 +274,47 @@ def test_the_data_step_remembers_its_choices_and_can_forget_the_data(app):
     assert "What advisor read from" not in _texts(app)
     _go(app, 4)
     assert "it needs data" in app.info[0].value
+
+
+def _unzip_project(app: AppTest, folder: Path) -> Path:
+    project = app.session_state.project
+    assert [b.label for b in app.get("download_button")][-1] == f"Download {project['name']}.zip"
+    with zipfile.ZipFile(io.BytesIO(project["zip"])) as archive:
+        archive.extractall(folder)
+    return folder / project["name"]
+
+
+def test_the_project_follows_the_recommendation_and_says_no_baseline(app, tmp_path):
+    from advisor.scaffold.answers import read_answers
+
+    app.radio(key="p_complexity").set_value("complex")
+    app.number_input(key="p_rows").set_value(20_000).run()
+    _go(app, 5)
+    assert app.selectbox(key="recipe").value == "tabular-xgboost"
+    assert app.selectbox(key="project_framework").value == "xgboost"
+    assert "No check was run" in app.info[0].value
+    app.text_input(key="project_name").set_value("churn-model").run()
+    app.button(key="generate").click().run()
+    assert not app.exception and not _errors(app)
+    root = _unzip_project(app, tmp_path)
+    answers = read_answers(root)
+    assert (answers.recipe, answers.framework, answers.task) == (
+        "tabular-xgboost",
+        "xgboost",
+        "binary",
+    )
+    assert answers.baseline == {"measured": False}
+    assert (root / "params.yaml").is_file()
+    assert f"{root.name}: " in app.subheader[-1].value
+
+
+def test_an_invalid_combination_is_explained_and_not_generated(app):
+    _go(app, 5)
+    app.selectbox(key="project_framework").set_value("sklearn")
+    app.selectbox(key="project_tracking").set_value("tensorboard").run()
+    warning = app.warning[0].value
+    assert warning.startswith("This combination cannot be generated: invalid combination")
+    assert "TensorBoard" in warning
+    assert (
+        not app.button(key="generate") if False else "generate" not in [b.key for b in app.button]
+    )
