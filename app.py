@@ -523,8 +523,8 @@ def step_project() -> None:
     )
     recipe = available[st.session_state.recipe]
     st.caption(recipe.description)
-    left, middle, right = st.columns(3)
-    for column, what in zip((left, middle, right), ("framework", "tracking", "versioning"), strict=True):
+    stack = ("framework", "tracking", "versioning")
+    for column, what in zip(st.columns(3), stack, strict=True):
         column.selectbox(
             what.capitalize(),
             CHOICES[what],
