@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,11 +152,7 @@ def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFra
     kind = TABLE_SUFFIXES.get(path.suffix.lower(), "csv")
     try:
         if kind == "parquet":
-            frame = pd.read_parquet(path)
-            total = len(frame)
-            if max_rows is not None and total > max_rows:
-                frame = frame.sample(n=max_rows, random_state=seed).sort_index()
-            return frame, total
+            return _read_parquet_sampled(path, max_rows, seed)
         return _read_csv_sampled(path, max_rows, seed)
     except DataError:
         raise
@@ -186,25 +183,46 @@ def _read_csv_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.D
     if max_rows is None:
         frame = pd.read_csv(path, sep=sep)
         return frame, len(frame)
-    # Keep a uniform sample of at most max_rows rows while streaming the file: every row
-    # gets a random key and the smallest keys survive. pandas has no sampled reader.
+    kept, total = _sample_chunks(pd.read_csv(path, sep=sep, chunksize=CHUNK_ROWS), max_rows, seed)
+    if kept is None:
+        raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
+    return kept, total
+
+
+def _read_parquet_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    if max_rows is None or file.metadata.num_rows <= max_rows:
+        frame = file.read().to_pandas()
+        return frame, len(frame)
+    batches = (batch.to_pandas() for batch in file.iter_batches(batch_size=CHUNK_ROWS))
+    kept, total = _sample_chunks(batches, max_rows, seed)
+    assert kept is not None  # num_rows > max_rows >= 0, so there was a batch
+    return kept, total
+
+
+def _sample_chunks(
+    chunks: Iterable[pd.DataFrame], max_rows: int, seed: int
+) -> tuple[pd.DataFrame | None, int]:
+    """A uniform sample of at most ``max_rows`` rows of a stream of chunks, in file order.
+
+    Every row gets a random key and the smallest keys survive, so memory stays at about
+    ``max_rows`` plus one chunk however big the file; pandas has no sampled reader.
+    """
     rng = np.random.default_rng(seed)
     kept: pd.DataFrame | None = None
     keys = np.empty(0)
     total = 0
-    reader = pd.read_csv(path, sep=sep, chunksize=CHUNK_ROWS)
-    for chunk in reader:
+    for chunk in chunks:
         chunk.index = pd.RangeIndex(total, total + len(chunk))
         total += len(chunk)
-        chunk_keys = rng.random(len(chunk))
         kept = chunk if kept is None else pd.concat([kept, chunk])
-        keys = np.concatenate([keys, chunk_keys])
+        keys = np.concatenate([keys, rng.random(len(chunk))])
         if len(kept) > max_rows:
             keep = np.argpartition(keys, max_rows)[:max_rows]
             keep.sort()
             kept, keys = kept.iloc[keep], keys[keep]
-    if kept is None:
-        raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
     return kept, total
 
 

@@ -54,6 +54,15 @@ def test_big_csv_is_sampled_and_says_so(cancer_csv: Path) -> None:
     assert again.X.equals(data.X)
 
 
+def test_big_parquet_is_sampled_batch_by_batch(tmp_path: Path) -> None:
+    frame = load_breast_cancer(as_frame=True).frame
+    path = tmp_path / "cancer.parquet"
+    frame.to_parquet(path, row_group_size=100)
+    data = load_dataset(path, max_rows=150, seed=3)
+    assert (data.rows, data.rows_total, data.task) == (150, 569, "binary")
+    assert "Sampled 150 of 569 rows at random to bound memory." in data.notes
+
+
 def test_text_column_is_detected(tmp_path: Path) -> None:
     words = [
         "good",
