@@ -138,7 +138,8 @@ def _heavy_tail_share(numeric: pd.DataFrame) -> float | None:
 
     heavy = informative = 0
     for column in numeric.columns:
-        values = numeric[column].dropna().to_numpy(dtype=float)
+        values = numeric[column].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
         if len(values) < 8 or np.ptp(values) == 0:
             continue
         informative += 1
@@ -175,7 +176,8 @@ def _uninformative_share(
     for column in columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series):
-            encoded.append(series.astype(float).fillna(series.median()).fillna(0).to_numpy())
+            values = series.astype(float).replace([np.inf, -np.inf], np.nan)
+            encoded.append(values.fillna(values.median()).fillna(0.0).to_numpy())
         else:
             encoded.append(pd.factorize(series.astype(str))[0].astype(float))
     X = np.column_stack(encoded)

@@ -69,6 +69,9 @@ _SHOWN = (
 )
 @click.option("--gpu/--no-gpu", default=None, help="A CUDA GPU is available for training.")
 @click.option(
+    "--labelled/--unlabelled", default=None, help="Labelled examples exist [default: labelled]."
+)
+@click.option(
     "--data",
     type=click.Path(path_type=Path),
     help="CSV/Parquet table, .npz (X, y) or image folder: infer the profile from it.",
@@ -88,6 +91,7 @@ def recommend(
     interpretable: bool | None,
     latency_sensitive: bool | None,
     gpu: bool | None,
+    labelled: bool | None,
     data: Path | None,
     target: str | None,
     text_column: str | None,
@@ -113,6 +117,7 @@ def recommend(
         "interpretable": interpretable,
         "latency_sensitive": latency_sensitive,
         "gpu": gpu,
+        "labelled": labelled,
     }
     given = {name: value for name, value in given.items() if value is not None}
     if data is not None:

@@ -44,7 +44,8 @@ def test_recommend_help_lists_the_design_flags() -> None:
     result = CliRunner().invoke(main, ["recommend", "--help"])
     for flag in ("--task [binary|multiclass|regression]", "--modality [tabular|image|text]",
                  "--complexity [simple|complex|unknown]", "--rows", "--features",
-                 "--interpretable / --not-interpretable", "--gpu / --no-gpu", "--data PATH",
+                 "--interpretable / --not-interpretable", "--gpu / --no-gpu",
+                 "--labelled / --unlabelled", "--data PATH",
                  "--target COL", "--text-column COL", "--json"):  # fmt: skip
         assert flag in result.output
 
