@@ -1,0 +1,249 @@
+"""The time box: how the budget is split, and running work in a child process that is
+killed at its deadline.
+
+Cooperative deadlines (the neural training loop checks the clock every batch) end cleanly
+with the best weights so far, but nothing cooperative can interrupt a slow scikit-learn or
+SVM fit in the middle of its C code. So every fit runs in a child process that the parent
+kills when its slot ends: the run finishes on time on any input.
+
+The children come from a fork server, not from forking the caller: GNU OpenMP (used by
+torch, scikit-learn and xgboost) hangs in a forked child once the parent has used it, and
+a caller such as the Streamlit app or a test session may well have. The server is a clean
+process that has imported torch, scikit-learn and xgboost once, so each child starts in
+milliseconds; the data travel to it pickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+# Shares of the budget, fixed up front so deep learning gets a fair share rather than what
+# the classical ladder leaves over. The rest is slack for forking, statistics, guards.
+CLASSICAL_SHARE = 0.42
+NEURAL_SHARE = 0.36
+CURVE_SHARE = 0.14
+SLACK = 0.08  # what is left: child start-up, statistics, the report
+
+# How much earlier than its hard kill a cooperative (neural) fit is asked to stop, as a
+# share of its slot, so that it can hand back its best weights before being killed.
+COOPERATIVE_MARGIN = 0.12
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A wall-clock budget that started at ``start`` (``time.monotonic()``)."""
+
+    seconds: float
+    start: float
+
+    @classmethod
+    def starting_now(cls, seconds: float) -> Budget:
+        return cls(seconds=float(seconds), start=time.monotonic())
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def remaining(self) -> float:
+        return max(0.0, self.end - time.monotonic())
+
+
+def split_slots(weights: list[float], seconds: float) -> list[float]:
+    """Seconds for each of several jobs, in proportion to their weights."""
+    total = sum(weights)
+    if total <= 0:
+        return [0.0 for _ in weights]
+    return [seconds * w / total for w in weights]
+
+
+@dataclass(frozen=True)
+class ChildOutcome:
+    """What came back from a child: the messages it sent, and how it ended."""
+
+    messages: tuple[Any, ...]
+    status: str  # "ok", "timeout" or "failed"
+    error: str | None
+    seconds: float
+
+
+def warm_up() -> None:
+    """Start the fork server (imports torch, scikit-learn, xgboost once: a few seconds).
+
+    The command line calls this during start-up so the budget is spent on models; the
+    runner calls it too, and then it costs nothing.
+    """
+    global _WARM
+    if _WARM:
+        return
+    context = _context()
+    process = context.Process(target=_nothing, daemon=True)
+    with _main_script_hidden():
+        process.start()
+    process.join()
+    _WARM = True
+
+
+_WARM = False
+# Imported once in the fork server, so that no child pays for them.
+_PRELOAD = [
+    "advisor.check.worker",
+    "advisor.check.neural",
+    "advisor.check.guards",
+    "advisor.inference",
+    "torch",
+    "xgboost",
+    "scipy.stats",
+    "sklearn.compose",
+    "sklearn.dummy",
+    "sklearn.ensemble",
+    "sklearn.feature_extraction.text",
+    "sklearn.feature_selection",
+    "sklearn.impute",
+    "sklearn.linear_model",
+    "sklearn.metrics",
+    "sklearn.model_selection",
+    "sklearn.naive_bayes",
+    "sklearn.pipeline",
+    "sklearn.preprocessing",
+    "sklearn.svm",
+    "sklearn.tree",
+]
+
+
+def _context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Keep multiprocessing from re-running the caller's main script in the fork server.
+
+    Like spawn, the fork server imports the ``__main__`` script it finds; a script without
+    an ``if __name__ == "__main__"`` guard would then run its own work again there. Our jobs
+    live in advisor's modules and never need it.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {
+        name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__
+    }
+    for name in saved:
+        setattr(main, name, None) if name == "__spec__" else delattr(main, name)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
+def _nothing() -> None:
+    """What the warm-up child does."""
+
+
+class Child:
+    """A job ``work(send, *args)`` running in a child process; :meth:`wait` collects it.
+
+    ``work`` must be a module-level function (it travels by name). It calls
+    ``send(message)`` for each result as it is ready, so what finished before a timeout is
+    not lost. An exception in the child comes back as ``failed`` with the last line of its
+    traceback; a child that dies (out of memory, a crash) is ``failed`` too.
+    """
+
+    def __init__(self, work: Callable[..., None], args: tuple[Any, ...]) -> None:
+        context = _context()
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._started = time.monotonic()
+        self._process = context.Process(target=_child, args=(sender, work, args), daemon=True)
+        with _main_script_hidden():
+            self._process.start()
+        sender.close()
+
+    def wait(
+        self, *, deadline: float, on_message: Callable[[Any], None] | None = None
+    ) -> ChildOutcome:
+        """Collect the messages until the job ends or ``deadline`` (monotonic), then stop it."""
+        messages: list[Any] = []
+        status, error = "failed", "the process ended without a result"
+        try:
+            for kind, payload in _receive(self._receiver, deadline):
+                if kind == "msg":
+                    messages.append(payload)
+                    if on_message is not None:
+                        on_message(payload)
+                elif kind == "done":
+                    status, error = "ok", None
+                    break
+                elif kind == "error":
+                    status, error = "failed", payload
+                    break
+                elif kind == "timeout":
+                    status, error = "timeout", "stopped at its time limit"
+                    break
+        finally:
+            _stop(self._process, now=status == "timeout")
+            self._receiver.close()
+        return ChildOutcome(tuple(messages), status, error, time.monotonic() - self._started)
+
+
+def run_in_child(
+    work: Callable[..., None],
+    args: tuple[Any, ...],
+    *,
+    deadline: float,
+    on_message: Callable[[Any], None] | None = None,
+) -> ChildOutcome:
+    """Run ``work(send, *args)`` in a child process (see :class:`Child`), killing it at
+    ``deadline`` (monotonic clock) if it has not finished."""
+    return Child(work, args).wait(deadline=deadline, on_message=on_message)
+
+
+def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> None:
+    # Library warnings (deprecations, convergence) would interleave with the caller's
+    # progress display; the report says what matters.
+    warnings.simplefilter("ignore")
+    try:
+        try:
+            work(lambda message: sender.send(("msg", message)), *args)
+            sender.send(("done", None))
+        except BaseException as exc:  # everything is reported to the parent
+            last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            sender.send(("error", last))
+    except OSError:
+        pass  # the parent stopped listening: its deadline passed and it is about to kill us
+    finally:
+        sender.close()
+
+
+def _receive(receiver: Any, deadline: float) -> Iterator[tuple[str, Any]]:
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not receiver.poll(left):
+            yield ("timeout", None)
+            return
+        try:
+            yield receiver.recv()
+        except EOFError:
+            return
+
+
+def _stop(process: Any, *, now: bool) -> None:
+    if not now:
+        process.join(timeout=0.5)
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=2.0)

@@ -1,0 +1,424 @@
+"""The ladder of candidates, each a scikit-learn estimator behind one uniform interface.
+
+A :class:`Candidate` builds a fresh estimator (usually a Pipeline: features, then the model)
+for one split; :func:`fit_and_score` fits it on the training rows and scores it on the test
+rows. Any setting a candidate chooses (regularisation strength, boosting rounds, epochs) is
+chosen on inner validation data carved from the training rows, never on the test rows.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from advisor.check.evaluation import score
+
+SVM_MAX_ROWS = 5_000  # kernel SVMs grow quadratically with rows: skipped above this
+PIXEL_SIDE = 32  # images are block-averaged to at most this side for pixel features
+CNN_SIDE = 64  # and to at most this side for the CNN, to fit a CPU budget
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the ladder needs to know about the data to build its candidates."""
+
+    task: str
+    modality: str
+    rows: int  # training rows per split
+    seed: int
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    text_column: str | None = None
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One rung of the ladder: a name, its family, and how to build its estimator.
+
+    ``weight`` is its share of its family's time. ``cooperative`` candidates accept a
+    ``deadline`` (monotonic clock) and stop cleanly by it; the others are killed at it.
+    ``skip`` says, in words, why a candidate does not run on this data (else ``None``).
+    """
+
+    name: str
+    family: str  # "baseline", "classical" or "deep_learning"
+    weight: float
+    build: Callable[[Context, float | None], Any]
+    cooperative: bool = False
+    skip: str | None = None
+
+
+def fit_and_score(
+    candidate: Candidate,
+    context: Context,
+    X: Any,
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    metrics: tuple[str, ...],
+    *,
+    deadline: float | None = None,
+) -> dict[str, Any]:
+    """Fit on ``train`` rows, score every metric on ``test`` rows; the uniform interface."""
+    model = candidate.build(context, deadline)
+    started = time.perf_counter()
+    model.fit(take(X, train), y[train])
+    fit_seconds = time.perf_counter() - started
+    output = predict_output(model, take(X, test), context.task)
+    return {
+        "scores": {m: score(m, y[test], output) for m in metrics},
+        "fit_seconds": fit_seconds,
+    }
+
+
+def take(X: Any, rows: np.ndarray) -> Any:
+    return X.iloc[rows] if isinstance(X, pd.DataFrame) else X[rows]
+
+
+def predict_output(model: Any, X: Any, task: str) -> dict[str, np.ndarray]:
+    """Class probabilities (or softmaxed decision scores) and labels, or values."""
+    if task == "regression":
+        return {"value": np.asarray(model.predict(X), dtype=float)}
+    classes = model.classes_
+    if hasattr(model, "predict_proba"):
+        proba = model.predict_proba(X)
+    else:
+        decision = np.asarray(model.decision_function(X), dtype=float)
+        if decision.ndim == 1:
+            decision = np.column_stack([-decision, decision])
+        decision -= decision.max(axis=1, keepdims=True)
+        proba = np.exp(decision) / np.exp(decision).sum(axis=1, keepdims=True)
+    label = classes[np.argmax(proba, axis=1)]
+    return {"proba": np.asarray(proba, dtype=float), "label": label, "classes": classes}
+
+
+# --- feature steps --------------------------------------------------------------------------
+
+
+class PixelFeatures(TransformerMixin, BaseEstimator):
+    """N×H×W×C images → block-averaged to at most ``side`` pixels a side; flattened or not.
+
+    Block averaging by an integer factor is a few lines of numpy; Pillow resizing would
+    round-trip every image through an 8-bit image object.
+    """
+
+    def __init__(self, *, side: int = PIXEL_SIDE, flatten: bool = True) -> None:
+        self.side = side
+        self.flatten = flatten
+
+    def fit(self, X: Any, y: Any = None) -> PixelFeatures:
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float32)
+        factor = max(1, int(np.ceil(max(X.shape[1], X.shape[2]) / self.side)))
+        if factor > 1:
+            h, w = (X.shape[1] // factor) * factor, (X.shape[2] // factor) * factor
+            X = X[:, :h, :w].reshape(len(X), h // factor, factor, w // factor, factor, -1)
+            X = X.mean(axis=(2, 4))
+        return X.reshape(len(X), -1) if self.flatten else X
+
+
+class TextColumn(TransformerMixin, BaseEstimator):
+    """The text column of a table as a list of strings (missing text as empty)."""
+
+    def __init__(self, *, column: str | None = None) -> None:
+        self.column = column
+
+    def fit(self, X: Any, y: Any = None) -> TextColumn:
+        return self
+
+    def transform(self, X: Any) -> list[str]:
+        return X[self.column].fillna("").astype(str).tolist()
+
+
+def table_features(context: Context, *, scale: bool = True) -> Any:
+    """Impute, scale numbers, one-hot encode categories (capped at 20 levels each)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numeric = [SimpleImputer(strategy="median")] + ([StandardScaler()] if scale else [])
+    parts = [("numeric", make_pipeline(*numeric), list(context.numeric))]
+    if context.categorical:
+        encoder = OneHotEncoder(
+            handle_unknown="infrequent_if_exist", max_categories=20, sparse_output=False
+        )
+        categorical = make_pipeline(
+            SimpleImputer(strategy="constant", fill_value="missing"), encoder
+        )
+        parts.append(("categorical", categorical, list(context.categorical)))
+    return ColumnTransformer(parts, remainder="drop")
+
+
+def text_features(context: Context, *, max_features: int = 100_000) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TextColumn(column=context.text_column),
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=max_features, sublinear_tf=True),
+    )
+
+
+def _features(context: Context, *, scale: bool = True) -> Any:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if context.modality == "image":
+        return make_pipeline(PixelFeatures(), StandardScaler()) if scale else PixelFeatures()
+    if context.modality == "text":
+        return text_features(context)
+    return table_features(context, scale=scale)
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+class TunedXGBoost(BaseEstimator):
+    """XGBoost with light tuning: a few depths, each with early stopping, the best kept.
+
+    The depth and the number of rounds are chosen on an inner validation share of the
+    training rows.
+    """
+
+    def __init__(self, *, task: str = "binary", seed: int = 0, threads: int = 2) -> None:
+        self.task = task
+        self.seed = seed
+        self.threads = threads
+
+    def fit(self, X: Any, y: Any) -> TunedXGBoost:
+        import xgboost
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import LabelEncoder
+
+        y = np.asarray(y)
+        classify = self.task != "regression"
+        if classify:
+            self.encoder_ = LabelEncoder().fit(y)
+            self.classes_ = self.encoder_.classes_
+            y = self.encoder_.transform(y)
+        stratify = y if classify and np.bincount(y).min() >= 2 else None
+        X_fit, X_val, y_fit, y_val = train_test_split(
+            X, y, test_size=0.15, random_state=self.seed, stratify=stratify
+        )
+        kind = xgboost.XGBClassifier if classify else xgboost.XGBRegressor
+        best, best_loss = None, np.inf
+        for depth in (3, 6):
+            model = kind(
+                n_estimators=1000,
+                max_depth=depth,
+                learning_rate=0.1,
+                subsample=0.8,
+                colsample_bytree=0.8,
+                early_stopping_rounds=30,
+                tree_method="hist",
+                n_jobs=self.threads,
+                random_state=self.seed,
+            )
+            model.fit(X_fit, y_fit, eval_set=[(X_val, y_val)], verbose=False)
+            if model.best_score < best_loss:
+                best, best_loss = model, model.best_score
+        self.model_, self.best_depth_ = best, best.max_depth
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.model_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        if self.task != "regression":
+            return self.classes_[self.model_.predict(X)]
+        return self.model_.predict(X)
+
+
+def _dummy(context: Context, deadline: float | None) -> Any:
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    if context.task == "regression":
+        return DummyRegressor(strategy="mean")
+    return DummyClassifier(strategy="prior")
+
+
+def _linear(context: Context, deadline: float | None) -> Any:
+    from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+    from sklearn.pipeline import make_pipeline
+
+    if context.task == "regression":
+        model = RidgeCV(alphas=np.logspace(-3, 3, 7))
+    else:
+        # C chosen by 3-fold cross-validation inside the training rows.
+        model = LogisticRegressionCV(Cs=5, cv=3, max_iter=2000)
+    return make_pipeline(_features(context), model)
+
+
+def _gradient_boosting(context: Context, deadline: float | None) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.pipeline import make_pipeline
+
+    kind = (
+        HistGradientBoostingRegressor
+        if context.task == "regression"
+        else HistGradientBoostingClassifier
+    )
+    # Rounds chosen by early stopping on an inner 10 % validation share.
+    model = kind(
+        max_iter=500, early_stopping=True, validation_fraction=0.1, random_state=context.seed
+    )
+    return make_pipeline(_features(context, scale=False), model)
+
+
+def _xgboost(context: Context, deadline: float | None) -> Any:
+    from sklearn.pipeline import make_pipeline
+
+    model = TunedXGBoost(task=context.task, seed=context.seed, threads=context.threads)
+    return make_pipeline(_features(context, scale=False), model)
+
+
+def _svm(context: Context, deadline: float | None) -> Any:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import SVC, SVR
+
+    model = SVR() if context.task == "regression" else SVC(random_state=context.seed)
+    return make_pipeline(_features(context), model)
+
+
+def _linear_svm(context: Context, deadline: float | None) -> Any:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    return make_pipeline(_features(context), LinearSVC(C=0.5, random_state=context.seed))
+
+
+def _naive_bayes(context: Context, deadline: float | None) -> Any:
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(_features(context), ComplementNB())
+
+
+def _mlp(context: Context, deadline: float | None) -> Any:
+    from sklearn.pipeline import make_pipeline
+
+    from advisor.check.neural import MLPNet
+
+    net = MLPNet(task=context.task, deadline=deadline, seed=context.seed, threads=context.threads)
+    return make_pipeline(_features(context), _Float32(), net)
+
+
+def _cnn(context: Context, deadline: float | None) -> Any:
+    from sklearn.pipeline import make_pipeline
+
+    from advisor.check.neural import CNNNet
+
+    net = CNNNet(task=context.task, deadline=deadline, seed=context.seed, threads=context.threads)
+    return make_pipeline(PixelFeatures(side=CNN_SIDE, flatten=False), net)
+
+
+def _text_net(context: Context, deadline: float | None) -> Any:
+    from sklearn.pipeline import make_pipeline
+
+    from advisor.check.neural import TextNet
+
+    net = TextNet(
+        task=context.task, width=64, deadline=deadline, seed=context.seed, threads=context.threads
+    )
+    return make_pipeline(text_features(context, max_features=50_000), net)
+
+
+class _Float32(TransformerMixin, BaseEstimator):
+    """Dense float32 for torch."""
+
+    def fit(self, X: Any, y: Any = None) -> _Float32:
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        return np.asarray(X, dtype=np.float32)
+
+
+def ladder(context: Context) -> list[Candidate]:
+    """The candidates for this data, in the order they run; some marked skipped with why."""
+    regression = context.task == "regression"
+    too_big = (
+        f"skipped: more than {SVM_MAX_ROWS:,} training rows"
+        if context.rows > SVM_MAX_ROWS
+        else None
+    )
+    floor = Candidate("dummy", "baseline", 0.3, _dummy)
+    if context.modality == "text":
+        return [
+            floor,
+            Candidate("tfidf_ridge" if regression else "tfidf_logistic", "classical", 1.0, _linear),
+            Candidate(
+                "tfidf_naive_bayes",
+                "classical",
+                0.5,
+                _naive_bayes,
+                skip="skipped: naive Bayes is for classification" if regression else None,
+            ),
+            Candidate(
+                "tfidf_linear_svm",
+                "classical",
+                0.7,
+                _linear_svm,
+                skip="skipped: linear SVM here is for classification" if regression else None,
+            ),
+            Candidate("text_net", "deep_learning", 1.0, _text_net, cooperative=True),
+        ]
+    if context.modality == "image":
+        return [
+            floor,
+            Candidate(
+                "pixels_ridge" if regression else "pixels_logistic", "classical", 1.0, _linear
+            ),
+            Candidate("pixels_svm", "classical", 1.0, _svm, skip=too_big),
+            Candidate("pixels_gradient_boosting", "classical", 1.2, _gradient_boosting),
+            Candidate("cnn", "deep_learning", 1.0, _cnn, cooperative=True),
+        ]
+    return [
+        floor,
+        Candidate("ridge" if regression else "logistic", "classical", 0.8, _linear),
+        Candidate("hist_gradient_boosting", "classical", 1.2, _gradient_boosting),
+        Candidate("xgboost", "classical", 1.5, _xgboost),
+        Candidate("svm", "classical", 1.0, _svm, skip=too_big),
+        Candidate("mlp", "deep_learning", 1.0, _mlp, cooperative=True),
+    ]
+
+
+PARALLEL_CELLS = 2_000_000  # below this many input values, one thread is fastest
+
+
+def threads_for(X: Any) -> int:
+    """One thread for small data; the machine's cores (up to 4) for large data."""
+    cells = int(np.prod(np.shape(X)))
+    return 1 if cells < PARALLEL_CELLS else max(1, min(4, os.cpu_count() or 1))
+
+
+def context_for(
+    X: Any, task: str, modality: str, *, rows: int, seed: int, text_column: str | None
+) -> Context:
+    """The ladder's view of the data: column kinds for tables, the text column for text."""
+    threads = threads_for(X)
+    if modality == "image" or not isinstance(X, pd.DataFrame):
+        return Context(task, modality, rows, seed, threads=threads)
+    features = [c for c in X.columns if c != text_column]
+    numeric = tuple(c for c in features if pd.api.types.is_numeric_dtype(X[c]))
+    categorical = tuple(c for c in features if c not in numeric)
+    return Context(
+        task,
+        modality,
+        rows,
+        seed,
+        numeric=numeric,
+        categorical=categorical,
+        text_column=text_column,
+        threads=threads,
+    )

@@ -1,0 +1,173 @@
+"""Honest evaluation: the splits, the metrics, the paired comparison and the verdict rule.
+
+The verdict rule is fixed (reports are compared by it): per split, d = neural − classical
+in score units; for a lower-is-better metric (RMSE, MAE) the relative difference
+(classical − neural) / classical, so a positive d always means the neural model is better.
+``deep_learning`` when mean d > δ and a one-sided paired t-test gives p < 0.1,
+``classical`` when mean d < −δ with p < 0.1, otherwise ``tie``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.errors import ParameterError
+
+HIGHER_IS_BETTER = {
+    "roc_auc": True,
+    "accuracy": True,
+    "macro_f1": True,
+    "r2": True,
+    "rmse": False,
+    "mae": False,
+}
+METRICS = tuple(HIGHER_IS_BETTER)
+CLASSIFICATION_METRICS = ("roc_auc", "accuracy", "macro_f1")
+REGRESSION_METRICS = ("rmse", "r2", "mae")
+DEFAULT_METRICS = {
+    "binary": ("roc_auc", "accuracy"),
+    "multiclass": ("accuracy", "macro_f1"),
+    "regression": ("rmse", "r2"),
+}
+P_THRESHOLD = 0.1
+CV_MAX_ROWS = 20_000  # above this, repeated holdout instead of cross-validation
+FOLDS = 5
+REPEATS = 3
+
+
+def metrics_for(task: str, metric: str | None) -> tuple[str, ...]:
+    """The metrics to compute: the primary one first, then the task's other default."""
+    defaults = DEFAULT_METRICS[task]
+    if metric is None:
+        return defaults
+    allowed = REGRESSION_METRICS if task == "regression" else CLASSIFICATION_METRICS
+    if metric not in allowed:
+        from advisor.data import suggest
+
+        raise ParameterError(
+            f"The 'metric' parameter of check must be one of {', '.join(allowed)} for a "
+            f"{task} task. Got {metric!r} instead{suggest(metric, allowed)}."
+        )
+    return (metric, *(m for m in defaults if m != metric))
+
+
+def delta(metric: str) -> float:
+    """The smallest difference that counts: 0.005 in score units, 1 % relative for errors."""
+    return 0.005 if HIGHER_IS_BETTER[metric] else 0.01
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Train/test row indices for each split, and how they were made, in words."""
+
+    folds: tuple[tuple[np.ndarray, np.ndarray], ...]
+    description: str
+
+
+def make_splits(y: np.ndarray, task: str, *, seed: int, time_ordered: bool = False) -> Splits:
+    """Stratified 5-fold CV (plain k-fold for regression, forward-chaining when rows are
+    ordered in time), or 3 repeated 80/20 holdouts above ``CV_MAX_ROWS`` rows."""
+    from sklearn.model_selection import (
+        KFold,
+        ShuffleSplit,
+        StratifiedKFold,
+        StratifiedShuffleSplit,
+        TimeSeriesSplit,
+    )
+
+    rows = len(y)
+    classify = task != "regression"
+    smallest = int(np.min(np.unique(y, return_counts=True)[1])) if classify else rows
+    if time_ordered:
+        splitter, words = TimeSeriesSplit(n_splits=FOLDS), f"{FOLDS} forward-chaining time splits"
+    elif rows > CV_MAX_ROWS:
+        kind = StratifiedShuffleSplit if classify else ShuffleSplit
+        splitter = kind(n_splits=REPEATS, test_size=0.2, random_state=seed)
+        words = f"{REPEATS} repeated 80/20 holdouts" + (" (stratified)" if classify else "")
+    elif classify and smallest >= FOLDS:
+        splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
+        words = f"stratified {FOLDS}-fold cross-validation"
+    else:
+        splitter = KFold(n_splits=FOLDS, shuffle=True, random_state=seed)
+        words = f"{FOLDS}-fold cross-validation"
+    folds = tuple(
+        (np.asarray(train), np.asarray(test))
+        for train, test in splitter.split(np.zeros(rows), y if classify else None)
+    )
+    return Splits(folds=folds, description=words)
+
+
+def score(metric: str, y_true: np.ndarray, output: dict[str, np.ndarray]) -> float:
+    """One metric from a model's output: ``proba`` (classes in ``classes`` order) and
+    ``label`` for classifiers, ``value`` for regressors."""
+    from sklearn import metrics
+
+    if metric == "roc_auc":
+        proba, classes = output["proba"], output["classes"]
+        if proba.shape[1] == 2:
+            return float(metrics.roc_auc_score(y_true == classes[1], proba[:, 1]))
+        present = np.isin(classes, np.unique(y_true))
+        proba = proba[:, present] / np.clip(
+            proba[:, present].sum(axis=1, keepdims=True), 1e-12, None
+        )
+        return float(
+            metrics.roc_auc_score(y_true, proba, multi_class="ovr", labels=classes[present])
+        )
+    if metric == "accuracy":
+        return float(metrics.accuracy_score(y_true, output["label"]))
+    if metric == "macro_f1":
+        return float(metrics.f1_score(y_true, output["label"], average="macro"))
+    if metric == "rmse":
+        return float(np.sqrt(metrics.mean_squared_error(y_true, output["value"])))
+    if metric == "mae":
+        return float(metrics.mean_absolute_error(y_true, output["value"]))
+    if metric == "r2":
+        return float(metrics.r2_score(y_true, output["value"]))
+    raise ParameterError(f"Unknown metric {metric!r}: expected one of {', '.join(METRICS)}.")
+
+
+def differences(metric: str, neural: np.ndarray, classical: np.ndarray) -> np.ndarray:
+    """Per-split d, positive when the neural model is better (see the module docstring)."""
+    neural, classical = np.asarray(neural, float), np.asarray(classical, float)
+    if HIGHER_IS_BETTER[metric]:
+        return neural - classical
+    return (classical - neural) / np.where(classical == 0, 1e-12, classical)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict and its numbers: mean d (the margin) and the one-sided p-value."""
+
+    verdict: str
+    margin: float
+    p_value: float
+    differences: tuple[float, ...]
+
+
+def compare(metric: str, neural: np.ndarray, classical: np.ndarray) -> Comparison:
+    """Apply the verdict rule to paired per-split scores of the best neural and classical."""
+    from scipy import stats
+
+    d = differences(metric, neural, classical)
+    mean = float(np.mean(d))
+    threshold = delta(metric)
+    # The paired t-test of neural against classical is the one-sample t-test of d against 0.
+    # With every d equal, the t statistic is undefined; the evidence is then as strong as the
+    # sign of d (scipy returns nan there).
+    if len(d) < 2:
+        greater = less = 1.0
+    elif np.allclose(d, d[0]):
+        greater, less = (0.0 if mean > 0 else 1.0), (0.0 if mean < 0 else 1.0)
+    else:
+        greater = float(stats.ttest_1samp(d, 0.0, alternative="greater").pvalue)
+        less = float(stats.ttest_1samp(d, 0.0, alternative="less").pvalue)
+    if mean > threshold and greater < P_THRESHOLD:
+        verdict = "deep_learning"
+    elif mean < -threshold and less < P_THRESHOLD:
+        verdict = "classical"
+    else:
+        verdict = "tie"
+    p_value = greater if mean > 0 else less
+    return Comparison(verdict, mean, p_value, tuple(float(x) for x in d))

@@ -1,0 +1,224 @@
+"""The check's result: a frozen :class:`FeasibilityReport` with a stable JSON form.
+
+``to_dict()`` is the ``advisor.feasibility/1`` JSON (its JSON Schema is
+``feasibility.schema.json`` beside this module); ``from_dict()`` reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import ReportError
+
+SCHEMA = "advisor.feasibility/1"
+SCHEMA_FILE = Path(__file__).with_name("feasibility.schema.json")
+VERDICTS = ("classical", "deep_learning", "tie")
+STATUSES = ("ok", "timeout", "failed", "skipped")
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """One candidate's outcome: mean score across splits and its standard deviation."""
+
+    name: str
+    family: str  # "baseline", "classical" or "deep_learning"
+    score: float | None
+    score_std: float | None
+    fit_seconds: float  # mean seconds per fit
+    status: str  # "ok", "timeout", "failed" or "skipped"
+    fold_scores: tuple[float, ...] = ()  # the primary metric on each split, in split order
+    other_scores: dict[str, float] = field(default_factory=dict)  # secondary metrics (means)
+    message: str | None = None  # why it timed out, failed or was skipped
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "family": self.family,
+            "score": self.score,
+            "score_std": self.score_std,
+            "fit_seconds": self.fit_seconds,
+            "status": self.status,
+            "fold_scores": list(self.fold_scores),
+            "other_scores": dict(self.other_scores),
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelResult:
+        return cls(
+            name=data["name"],
+            family=data["family"],
+            score=data["score"],
+            score_std=data["score_std"],
+            fit_seconds=data["fit_seconds"],
+            status=data["status"],
+            fold_scores=tuple(data.get("fold_scores", ())),
+            other_scores=dict(data.get("other_scores", {})),
+            message=data.get("message"),
+        )
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """A learning-curve point: a model's score when trained on a share of the training rows."""
+
+    model: str
+    family: str
+    fraction: float
+    train_rows: int
+    score: float
+    score_std: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class FeasibilityReport:
+    """Everything the check measured, and the verdict by the fixed rule."""
+
+    task: str
+    modality: str
+    metric: str
+    higher_is_better: bool
+    verdict: str
+    margin: float | None  # mean per-split d, positive when the neural model is better
+    p_value: float | None  # one-sided paired t-test in the direction of the margin
+    best_classical: ModelResult | None
+    best_deep_learning: ModelResult | None
+    models: tuple[ModelResult, ...]
+    learning_curve: tuple[CurvePoint, ...]
+    curve_summary: str
+    warnings: tuple[str, ...]
+    budget_seconds: float
+    elapsed_seconds: float
+    profile: dict[str, Any]
+    dataset: str
+    rows: int  # rows the check ran on
+    rows_total: int  # rows in the input, before any sampling
+    evaluation: str  # how the splits were made, in words
+    seed: int
+    other_metrics: tuple[str, ...] = ()
+
+    @property
+    def relative_margin(self) -> bool:
+        """Whether ``margin`` is a relative difference (error metrics) or in score units."""
+        return not self.higher_is_better
+
+    def sentence(self) -> str:
+        """The verdict in one sentence, with its numbers."""
+        c, n = self.best_classical, self.best_deep_learning
+        if c is None or n is None:
+            missing = "classical" if c is None else "neural"
+            return (
+                f"Tie by default: no {missing} model finished within the {self.budget_seconds:g} s "
+                "budget, so there is nothing to compare; give the check more time."
+            )
+        numbers = (
+            f"{n.name} {self.metric} {_fmt(n.score)} vs {c.name} {_fmt(c.score)}; "
+            f"margin {self._margin_words()}, p = {self.p_value:.3g}"
+        )
+        if self.verdict == "classical":
+            return f"Classical: {c.name} beats the neural network ({numbers})."
+        if self.verdict == "deep_learning":
+            return f"Deep learning: {n.name} beats the best classical model ({numbers})."
+        return f"Tie: the neural network does not clearly beat or lose to {c.name} ({numbers})."
+
+    def _margin_words(self) -> str:
+        if self.margin is None:
+            return "n/a"
+        if self.relative_margin:
+            return f"{self.margin:+.1%} (relative {self.metric})"
+        return f"{self.margin:+.4f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable ``advisor.feasibility/1`` JSON form."""
+        return {
+            "schema": SCHEMA,
+            "task": self.task,
+            "modality": self.modality,
+            "metric": self.metric,
+            "higher_is_better": self.higher_is_better,
+            "verdict": self.verdict,
+            "margin": self.margin,
+            "p_value": self.p_value,
+            "summary": self.sentence(),
+            "best_classical": self.best_classical.to_dict() if self.best_classical else None,
+            "best_deep_learning": (
+                self.best_deep_learning.to_dict() if self.best_deep_learning else None
+            ),
+            "models": [m.to_dict() for m in self.models],
+            "learning_curve": [p.to_dict() for p in self.learning_curve],
+            "curve_summary": self.curve_summary,
+            "warnings": list(self.warnings),
+            "budget_seconds": self.budget_seconds,
+            "elapsed_seconds": self.elapsed_seconds,
+            "profile": self.profile,
+            "dataset": self.dataset,
+            "rows": self.rows,
+            "rows_total": self.rows_total,
+            "evaluation": self.evaluation,
+            "seed": self.seed,
+            "other_metrics": list(self.other_metrics),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeasibilityReport:
+        """Read the JSON form back; anything that is not one is a :class:`ReportError`."""
+        validate(data)
+        best_c, best_n = data["best_classical"], data["best_deep_learning"]
+        return cls(
+            task=data["task"],
+            modality=data["modality"],
+            metric=data["metric"],
+            higher_is_better=data["higher_is_better"],
+            verdict=data["verdict"],
+            margin=data["margin"],
+            p_value=data["p_value"],
+            best_classical=ModelResult.from_dict(best_c) if best_c else None,
+            best_deep_learning=ModelResult.from_dict(best_n) if best_n else None,
+            models=tuple(ModelResult.from_dict(m) for m in data["models"]),
+            learning_curve=tuple(CurvePoint(**p) for p in data["learning_curve"]),
+            curve_summary=data.get("curve_summary", ""),
+            warnings=tuple(data["warnings"]),
+            budget_seconds=data["budget_seconds"],
+            elapsed_seconds=data["elapsed_seconds"],
+            profile=data["profile"],
+            dataset=data.get("dataset", ""),
+            rows=data.get("rows", 0),
+            rows_total=data.get("rows_total", 0),
+            evaluation=data.get("evaluation", ""),
+            seed=data.get("seed", 0),
+            other_metrics=tuple(data.get("other_metrics", ())),
+        )
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of ``advisor.feasibility/1``."""
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def validate(data: Any) -> None:
+    """Raise :class:`ReportError` naming the first problem if ``data`` is not a report."""
+    import jsonschema
+
+    try:
+        jsonschema.validate(data, schema())
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
+        raise ReportError(
+            f"Not an {SCHEMA} report: at {where}, {exc.message[:160]}. "
+            "Give the report.json that 'advisor check --report DIR' writes."
+        ) from None
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"

@@ -1,0 +1,427 @@
+"""``run_check``: the time-boxed study of classical baselines against a neural network.
+
+The order of a run, and where its time goes (see :mod:`advisor.check.budget`):
+
+1. sample the data to what the budget can evaluate (stratified), and make the splits;
+2. the classical ladder (dummy floor first), each candidate in a child process killed at
+   the end of its slot; a candidate that finishes early passes its time on;
+3. the neural candidate, with its own fixed share, trained with a cooperative deadline;
+4. the learning curve of the best classical and the best neural model;
+5. the honesty guards and the profile, in a child too; then the paired comparison.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from advisor.check import budget as timebox
+from advisor.check import worker
+from advisor.check.candidates import Candidate, Context, context_for, ladder, take
+from advisor.check.evaluation import HIGHER_IS_BETTER, compare, delta, make_splits, metrics_for
+from advisor.check.result import CurvePoint, FeasibilityReport, ModelResult
+from advisor.errors import CheckError, ParameterError
+
+Progress = Callable[[str, dict[str, Any]], None]
+CURVE_FRACTIONS = (0.25, 0.5)  # the 100 % point is the cross-validated score itself
+MIN_SLOT = 1.0  # seconds: no candidate gets less than this while the group has time
+MIN_ROWS = 20  # fewer rows than this cannot be split five ways and still say anything
+# What a budget can evaluate: about this many table cells (rows × features) per second,
+# image pixels per second, text rows per second; the rest of a large input is sampled out.
+CELLS_PER_SECOND = 40_000
+PIXELS_PER_SECOND = 150_000
+TEXT_ROWS_PER_SECOND = 400
+MAX_ROWS = 200_000
+
+
+def run_check(
+    dataset: Any,
+    *,
+    budget: float = 60.0,
+    seed: int = 0,
+    metric: str | None = None,
+    time_ordered: bool = False,
+    progress: Progress | None = None,
+) -> Any:
+    """Measure classical baselines against a neural network on ``dataset`` within ``budget``
+    seconds, and return a :class:`~advisor.check.result.FeasibilityReport`.
+
+    ``dataset`` is an :class:`advisor.data.Dataset` (``load_dataset`` / ``load_example``).
+    ``metric`` overrides the task's default; ``time_ordered`` says rows are in time order
+    (forward-chaining splits, no shuffling). ``progress(event, info)`` is called as
+    candidates start and finish. Raises :class:`ParameterError` for bad arguments and
+    :class:`CheckError` when the data cannot support a check.
+    """
+    _check_parameters(budget=budget, seed=seed)
+    metrics = metrics_for(dataset.task, metric)
+    notify = progress or (lambda event, info: None)
+    timebox.warm_up()
+    clock = timebox.Budget.starting_now(budget)
+    data, sample_note = sample_for_budget(dataset, budget=budget, seed=seed)
+    if data.rows < MIN_ROWS:
+        raise CheckError(
+            f"{data.name} has {data.rows} rows: the check needs at least {MIN_ROWS} to split "
+            "into five folds and compare models; collect more data first."
+        )
+    splits = make_splits(np.asarray(data.y), data.task, seed=seed, time_ordered=time_ordered)
+    train_rows = int(np.mean([len(train) for train, _ in splits.folds]))
+    context = context_for(
+        data.X,
+        data.task,
+        data.modality,
+        rows=train_rows,
+        seed=seed,
+        text_column=data.text_column,
+    )
+    study = _Study(data=data, context=context, folds=splits.folds, metrics=metrics, notify=notify)
+    candidates = ladder(context)
+    study.total = len(candidates)
+    # The guards and the profile run beside the candidates, collected at the end.
+    inspection = timebox.Child(worker.inspect, (data, seed))
+    classical = [c for c in candidates if c.family != "deep_learning"]
+    neural = [c for c in candidates if c.family == "deep_learning"]
+    study.run_group(classical, until=clock.start + timebox.CLASSICAL_SHARE * budget)
+    # Deep learning's share is fixed: it ends where the learning curve's share begins, so
+    # it gets its own share plus whatever time the classical ladder did not use.
+    neural_end = timebox.CLASSICAL_SHARE + timebox.NEURAL_SHARE
+    study.run_group(neural, until=clock.start + neural_end * budget)
+
+    best_c = _best(study.results, "classical", metrics[0])
+    best_n = _best(study.results, "deep_learning", metrics[0])
+    curve: list[CurvePoint] = []
+    contenders = [m for m in (best_c, best_n) if m is not None]
+    if contenders:
+        curve_until = clock.start + (1.0 - timebox.SLACK) * budget
+        for index, model in enumerate(contenders):
+            share = (curve_until - time.monotonic()) / (len(contenders) - index)
+            curve += study.curve(study.by_name[model.name], until=time.monotonic() + share)
+
+    warnings, profile = study.inspect(inspection, until=clock.end - 0.02 * budget)
+    if sample_note:
+        warnings.insert(0, sample_note)
+    warnings += [d for d in dataset.notes if d.startswith("Sampled")]
+    verdict, margin, p_value = "tie", None, None
+    if best_c is not None and best_n is not None:
+        comparison = compare(metrics[0], best_n.fold_scores, best_c.fold_scores)
+        verdict, margin, p_value = comparison.verdict, comparison.margin, comparison.p_value
+    else:
+        warnings.append(
+            "No comparison: "
+            + ("no classical model" if best_c is None else "no neural model")
+            + " finished within the budget; give the check more time."
+        )
+    report = FeasibilityReport(
+        task=data.task,
+        modality=data.modality,
+        metric=metrics[0],
+        higher_is_better=HIGHER_IS_BETTER[metrics[0]],
+        verdict=verdict,
+        margin=margin,
+        p_value=p_value,
+        best_classical=best_c,
+        best_deep_learning=best_n,
+        models=tuple(_ranked(study.results, metrics[0])),
+        learning_curve=tuple(curve),
+        curve_summary=describe_curve(curve, best_c, best_n, metrics[0]),
+        warnings=tuple(warnings),
+        budget_seconds=float(budget),
+        elapsed_seconds=round(clock.elapsed(), 3),
+        profile=profile,
+        dataset=data.name,
+        rows=data.rows,
+        rows_total=int(dataset.rows_total or dataset.rows),
+        evaluation=splits.description,
+        seed=seed,
+        other_metrics=metrics[1:],
+    )
+    notify("finished", {"verdict": verdict, "sentence": report.sentence()})
+    return report
+
+
+def _check_parameters(*, budget: Any, seed: Any) -> None:
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not budget > 0:
+        raise ParameterError(
+            f"The 'budget' parameter of check must be a float > 0. Got {budget!r} instead."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError(
+            f"The 'seed' parameter of check must be an int >= 0. Got {seed!r} instead."
+        )
+
+
+# --- sampling -------------------------------------------------------------------------------
+
+
+def row_cap(dataset: Any, budget: float) -> int:
+    """How many rows the budget can evaluate for this kind of data."""
+    if dataset.modality == "image":
+        pixels = int(np.prod(np.asarray(dataset.X).shape[1:]))
+        cap = PIXELS_PER_SECOND * budget / max(1, pixels) * 100
+    elif dataset.modality == "text":
+        cap = TEXT_ROWS_PER_SECOND * budget
+    else:
+        cap = CELLS_PER_SECOND * budget / max(1, dataset.X.shape[1])
+    return int(np.clip(cap, 1_000, MAX_ROWS))
+
+
+def sample_for_budget(dataset: Any, *, budget: float, seed: int) -> tuple[Any, str | None]:
+    """A stratified sample (classes keep their shares) when the data exceed the row cap."""
+    cap = row_cap(dataset, budget)
+    if dataset.rows <= cap:
+        return dataset, None
+    from sklearn.model_selection import train_test_split
+
+    y = np.asarray(dataset.y)
+    stratify = None
+    if dataset.task != "regression" and np.unique(y, return_counts=True)[1].min() >= 2:
+        stratify = y
+    rows, _ = train_test_split(
+        np.arange(len(y)), train_size=cap, random_state=seed, stratify=stratify
+    )
+    rows = np.sort(rows)
+    X = take(dataset.X, rows)
+    if hasattr(X, "reset_index"):
+        X = X.reset_index(drop=True)
+    sampled = replace(dataset, X=X, y=y[rows])
+    total = int(dataset.rows_total or dataset.rows)
+    kind = "stratified " if stratify is not None else ""
+    note = (
+        f"Sampled {cap:,} of {total:,} rows ({kind}random sample) to fit the "
+        f"{budget:g} s budget; every score here is measured on that sample."
+    )
+    return sampled, note
+
+
+# --- running the candidates -----------------------------------------------------------------
+
+
+@dataclass
+class _Study:
+    """The state of one run: the data, the splits, and the results so far."""
+
+    data: Any
+    context: Context
+    folds: tuple[tuple[np.ndarray, np.ndarray], ...]
+    metrics: tuple[str, ...]
+    notify: Progress
+    total: int = 0
+
+    def __post_init__(self) -> None:
+        self.results: list[ModelResult] = []
+        self.by_name: dict[str, Candidate] = {}
+
+    def run_group(self, candidates: list[Candidate], *, until: float) -> None:
+        """Run candidates one after another; each gets its weight's share of the time left,
+        so time one does not use passes to the next."""
+        for index, candidate in enumerate(candidates):
+            self.by_name[candidate.name] = candidate
+            done = len(self.results)
+            if candidate.skip:
+                self.results.append(
+                    ModelResult(
+                        candidate.name,
+                        candidate.family,
+                        None,
+                        None,
+                        0.0,
+                        "skipped",
+                        message=candidate.skip,
+                    )
+                )
+                self.notify(
+                    "candidate_skipped", self._info(candidate, done + 1, reason=candidate.skip)
+                )
+                continue
+            runnable = [c for c in candidates[index:] if not c.skip]
+            left = max(0.0, until - time.monotonic())
+            slot = left * candidate.weight / sum(c.weight for c in runnable)
+            # Starting a child and scoring five splits has a fixed cost; a slot smaller
+            # than that times out even the dummy model.
+            slot = min(left, max(slot, MIN_SLOT))
+            self.notify("candidate_start", self._info(candidate, done, seconds=round(slot, 1)))
+            result = self._evaluate(candidate, slot)
+            self.results.append(result)
+            self.notify(
+                "candidate_finish",
+                self._info(
+                    candidate,
+                    done + 1,
+                    status=result.status,
+                    score=result.score,
+                    seconds=result.fit_seconds,
+                ),
+            )
+
+    def _info(self, candidate: Candidate, done: int, **extra: Any) -> dict[str, Any]:
+        return {
+            "name": candidate.name,
+            "family": candidate.family,
+            "done": done,
+            "total": self.total,
+            **extra,
+        }
+
+    def _evaluate(self, candidate: Candidate, slot: float) -> ModelResult:
+        deadline = time.monotonic() + slot
+        soft_end = deadline - max(0.25, timebox.COOPERATIVE_MARGIN * slot)
+        outcome = timebox.run_in_child(
+            worker.evaluate,
+            (
+                candidate,
+                self.context,
+                self.data.X,
+                np.asarray(self.data.y),
+                self.folds,
+                self.metrics,
+                soft_end,
+            ),
+            deadline=deadline,
+        )
+        folds = sorted(outcome.messages, key=lambda m: m["fold"])
+        seconds = float(np.mean([m["fit_seconds"] for m in folds])) if folds else outcome.seconds
+        complete = outcome.status == "ok" and len(folds) == len(self.folds)
+        if not complete:
+            status = outcome.status if outcome.status != "ok" else "failed"
+            why = outcome.error or "did not finish every split"
+            if folds:
+                why += f" after {len(folds)} of {len(self.folds)} splits"
+            return ModelResult(
+                candidate.name, candidate.family, None, None, round(seconds, 3), status, message=why
+            )
+        primary = np.array([m["scores"][self.metrics[0]] for m in folds])
+        others = {
+            metric: round(float(np.mean([m["scores"][metric] for m in folds])), 6)
+            for metric in self.metrics[1:]
+        }
+        return ModelResult(
+            name=candidate.name,
+            family=candidate.family,
+            score=round(float(primary.mean()), 6),
+            score_std=round(float(primary.std(ddof=1)) if len(primary) > 1 else 0.0, 6),
+            fit_seconds=round(seconds, 3),
+            status="ok",
+            fold_scores=tuple(float(s) for s in primary),
+            other_scores=others,
+        )
+
+    def curve(self, candidate: Candidate, *, until: float) -> list[CurvePoint]:
+        """The candidate's score at 25 % and 50 % of the training rows, then 100 % (its
+        cross-validated score); points that did not finish in time are left out."""
+        self.notify("curve_start", self._info(candidate, len(self.results)))
+        deadline = until
+        slot = max(0.0, deadline - time.monotonic())
+        soft_end = deadline - max(0.25, timebox.COOPERATIVE_MARGIN * slot)
+        outcome = timebox.run_in_child(
+            worker.learning_curve,
+            (
+                candidate,
+                self.context,
+                self.data.X,
+                np.asarray(self.data.y),
+                self.folds,
+                self.metrics,
+                CURVE_FRACTIONS,
+                soft_end,
+            ),
+            deadline=deadline,
+        )
+        points = []
+        for fraction in CURVE_FRACTIONS:
+            found = [m for m in outcome.messages if m["fraction"] == fraction]
+            if not found:
+                continue
+            scores = np.array([m["scores"][self.metrics[0]] for m in found])
+            points.append(
+                CurvePoint(
+                    model=candidate.name,
+                    family=candidate.family,
+                    fraction=fraction,
+                    train_rows=int(np.mean([m["train_rows"] for m in found])),
+                    score=round(float(scores.mean()), 6),
+                    score_std=round(float(scores.std()), 6),
+                )
+            )
+        full = next(r for r in self.results if r.name == candidate.name)
+        points.append(
+            CurvePoint(
+                model=candidate.name,
+                family=candidate.family,
+                fraction=1.0,
+                train_rows=self.context.rows,
+                score=full.score,
+                score_std=full.score_std or 0.0,
+            )
+        )
+        self.notify("curve_finish", self._info(candidate, len(self.results), status=outcome.status))
+        return points
+
+    def inspect(
+        self, inspection: timebox.Child, *, until: float
+    ) -> tuple[list[str], dict[str, Any]]:
+        """The guards' warnings and the profile, or a note that they did not finish in time."""
+        outcome = inspection.wait(deadline=until)
+        warnings: list[str] = []
+        profile: dict[str, Any] = {}
+        for message in outcome.messages:
+            warnings = message.get("warnings", warnings)
+            profile = message.get("profile", profile)
+        if outcome.status != "ok":
+            warnings.append(f"The data checks did not complete ({outcome.error}).")
+        if not profile:
+            profile = {
+                "task": self.data.task,
+                "modality": self.data.modality,
+                "rows": self.data.rows,
+            }
+        return warnings, profile
+
+
+def _best(results: list[ModelResult], family: str, metric: str) -> ModelResult | None:
+    scored = [r for r in results if r.family == family and r.status == "ok"]
+    if not scored:
+        return None
+    sign = 1 if HIGHER_IS_BETTER[metric] else -1
+    return max(scored, key=lambda r: sign * r.score)
+
+
+def _ranked(results: list[ModelResult], metric: str) -> list[ModelResult]:
+    sign = -1 if HIGHER_IS_BETTER[metric] else 1
+    return sorted(results, key=lambda r: (r.score is None, sign * (r.score or 0.0)))
+
+
+def describe_curve(
+    curve: list[CurvePoint], best_c: ModelResult | None, best_n: ModelResult | None, metric: str
+) -> str:
+    """In words: is the neural network gaining on the classical model as data grows?"""
+    if best_c is None or best_n is None:
+        return "No learning curve: the two families could not both be measured."
+
+    def at(name: str) -> dict[float, float]:
+        return {p.fraction: p.score for p in curve if p.model == name}
+
+    c, n = at(best_c.name), at(best_n.name)
+    shared = sorted(set(c) & set(n))
+    if len(shared) < 2:
+        return "The learning curve did not finish in time; give the check more time to see it."
+    first, last = shared[0], shared[-1]
+    sign = 1 if HIGHER_IS_BETTER[metric] else -1
+    gap_first = sign * (n[first] - c[first])
+    gap_last = sign * (n[last] - c[last])
+    scale = 1.0 if HIGHER_IS_BETTER[metric] else max(abs(c[last]), 1e-12)
+    change = (gap_last - gap_first) / scale
+    words = (
+        f"From {first:.0%} to {last:.0%} of the training rows, {best_n.name} went "
+        f"{n[first]:.4f} → {n[last]:.4f} and {best_c.name} {c[first]:.4f} → {c[last]:.4f}"
+    )
+    if change > delta(metric):
+        return words + ": deep learning is gaining as data grows, so more data may favour it."
+    if change < -delta(metric):
+        return (
+            words
+            + ": the classical model gains more from extra data; deep learning is not catching up."
+        )
+    return words + ": the gap stays about the same as data grows."

@@ -1,0 +1,102 @@
+"""The jobs a child process runs for the check (see :mod:`advisor.check.budget`).
+
+Each is a module-level function ``job(send, ...)`` that sends its results one at a time,
+so that what finished before a timeout still counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from advisor.check.candidates import Candidate, Context, fit_and_score
+
+Send = Callable[[Any], None]
+
+
+def evaluate(
+    send: Send,
+    candidate: Candidate,
+    context: Context,
+    X: Any,
+    y: np.ndarray,
+    folds: tuple[tuple[np.ndarray, np.ndarray], ...],
+    metrics: tuple[str, ...],
+    soft_end: float,
+) -> None:
+    """Fit and score the candidate on every split; a cooperative candidate gets an even
+    share of the time left before ``soft_end`` for each split."""
+    _limit_threads(context.threads)
+    for index, (train, test) in enumerate(folds):
+        deadline = None
+        if candidate.cooperative:
+            deadline = time.monotonic() + max(0.0, soft_end - time.monotonic()) / (
+                len(folds) - index
+            )
+        result = fit_and_score(candidate, context, X, y, train, test, metrics, deadline=deadline)
+        send({"fold": index, **result})
+
+
+def learning_curve(
+    send: Send,
+    candidate: Candidate,
+    context: Context,
+    X: Any,
+    y: np.ndarray,
+    folds: tuple[tuple[np.ndarray, np.ndarray], ...],
+    metrics: tuple[str, ...],
+    fractions: tuple[float, ...],
+    soft_end: float,
+) -> None:
+    """Fit on a share of each split's training rows, score on its whole test rows.
+
+    The shares are nested random subsets (seeded), smallest first, so a timeout still leaves
+    the small end of the curve.
+    """
+    _limit_threads(context.threads)
+    rng = np.random.default_rng(context.seed)
+    orders = [rng.permutation(train) for train, _ in folds]
+    jobs = [(f, i) for f in fractions for i in range(len(folds))]
+    for done, (fraction, index) in enumerate(jobs):
+        train = np.sort(orders[index][: max(10, round(fraction * len(orders[index])))])
+        test = folds[index][1]
+        if context.task != "regression" and len(np.unique(y[train])) < 2:
+            continue
+        deadline = None
+        if candidate.cooperative:
+            deadline = time.monotonic() + max(0.0, soft_end - time.monotonic()) / (len(jobs) - done)
+        small = dataclasses.replace(context, rows=len(train))
+        result = fit_and_score(candidate, small, X, y, train, test, metrics, deadline=deadline)
+        send({"fraction": fraction, "fold": index, "train_rows": len(train), **result})
+
+
+def inspect(send: Send, dataset: Any, seed: int) -> None:
+    """The honesty guards and the data profile, computed away from the caller's process."""
+    from advisor.check.guards import find_problems
+
+    _limit_threads(1)  # it runs beside the candidates: leave them the other cores
+    send({"warnings": find_problems(dataset, seed=seed)})
+    send({"profile": _profile(dataset)})
+
+
+def _profile(dataset: Any) -> dict[str, Any]:
+    from advisor.inference import profile_from_dataset
+
+    return profile_from_dataset(dataset).to_dict()
+
+
+def _limit_threads(threads: int) -> None:
+    """Every thread pool in the child (OpenMP, BLAS, torch) to ``threads`` threads.
+
+    On small data, extra threads cost more in synchronisation than they save, and on a
+    machine whose cores are busy, OpenMP's spinning threads slow a fit many times over.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads)
+    torch.set_num_threads(threads)
