@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.errors import RuleError
 from advisor.profile import Profile
 from advisor.rules.engine import Rule, fired, load_rules
 from advisor.rules.vocabulary import CANDIDATES, GPU_RECIPES, CandidateModel
@@ -103,6 +104,8 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
         for model, delta in effect:
             scores[model] += delta
         dropped = tuple(model for model in rule.exclude if model in pool)
+        if not (effect or dropped or rule.verdict):
+            continue  # it names only models that do not apply here: nothing to report
         excluded.update(dropped)
         fired_rules.append(
             FiredRule(
@@ -123,8 +126,6 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
     if not candidates:
         # Exclusions can only come from rules; a knowledge base that empties the pool
         # is a bug in the rules, not in the user's input.
-        from advisor.errors import RuleError
-
         raise RuleError(
             "Every candidate model was excluded by the rules that fired "
             f"({', '.join(r.id for r in fired_rules)}): fix the knowledge base."

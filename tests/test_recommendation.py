@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 import advisor
+from advisor.errors import RuleError
 from advisor.profile import Profile
 from advisor.recommendation import CHECK_MARGIN, SCHEMA, Recommendation, recommend
 from advisor.rules.engine import load_rules
+from advisor.rules.vocabulary import CANDIDATES
 
 
 def _fired(result: Recommendation) -> list[str]:
@@ -197,3 +199,33 @@ def test_verdict_margin(tmp_path: Path, margin_points: float, verdict: str) -> N
     )
     result = recommend(Profile(task="binary"), rules=load_rules(tmp_path))
     assert result.verdict == verdict
+
+
+def _rules(tmp_path: Path, effect: str):
+    (tmp_path / "rules.yaml").write_text(
+        "rules:\n"
+        "  - id: only\n"
+        "    when: {all: [{field: task, op: eq, value: binary}]}\n"
+        f"    effect: {effect}\n"
+        "    because: A test.\n"
+        "    source: A test.\n",
+        encoding="utf-8",
+    )
+    return load_rules(tmp_path)
+
+
+def test_a_rule_about_models_that_do_not_apply_is_not_reported(tmp_path: Path) -> None:
+    # naive Bayes applies to text only; on a table this rule changes nothing.
+    result = recommend(Profile(task="binary"), rules=_rules(tmp_path, "{score: {naive_bayes: 3}}"))
+    assert result.rules_fired == ()
+
+
+def test_rules_that_exclude_every_candidate_are_a_rule_error(tmp_path: Path) -> None:
+    tabular_binary = [c.name for c in CANDIDATES.values() if c.applies_to(Profile(task="binary"))]
+    everything = ", ".join(tabular_binary)
+    rules = _rules(tmp_path, f"{{exclude: [{everything}]}}")
+    with pytest.raises(RuleError) as caught:
+        recommend(Profile(task="binary"), rules=rules)
+    assert str(caught.value) == (
+        "Every candidate model was excluded by the rules that fired (only): fix the knowledge base."
+    )
