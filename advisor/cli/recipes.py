@@ -5,7 +5,67 @@ from __future__ import annotations
 import click
 
 
-@click.command()
-def recipes() -> None:
+@click.group(invoke_without_command=True)
+@click.pass_context
+def recipes(ctx: click.Context) -> None:
     """List the stack recipes or show one."""
-    raise click.ClickException("recipes is not built yet")
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_recipes)
+
+
+@recipes.command("list")
+def list_recipes() -> None:
+    """Every recipe, one line each."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from advisor.scaffold.recipes import load_recipes
+
+    table = Table(title="Recipes (advisor scaffold --recipe NAME)")
+    for column in ("name", "modality", "task", "family", "framework", "tracking", "versioning"):
+        table.add_column(column, no_wrap=column == "name")
+    table.add_column("hardware")
+    for recipe in load_recipes().values():
+        table.add_row(
+            recipe.name,
+            recipe.modality,
+            recipe.task,
+            recipe.family.replace("_", " "),
+            recipe.framework,
+            recipe.tracking,
+            recipe.versioning,
+            recipe.hardware,
+        )
+    Console(width=120).print(table)
+
+
+@recipes.command("show")
+@click.argument("name")
+def show_recipe(name: str) -> None:
+    """One recipe in full, and what it can be changed to."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from advisor.scaffold.recipes import get_recipe
+    from advisor.scaffold.vocabulary import CHOICES, INCOMPATIBLE
+
+    recipe = get_recipe(name)
+    console = Console(width=120)
+    console.print(f"[bold]{recipe.name}[/bold] — {recipe.description}")
+    table = Table(show_header=True)
+    table.add_column("field")
+    table.add_column("value")
+    table.add_column("could be")
+    for field, value in recipe.to_dict().items():
+        if field in ("name", "description"):
+            continue
+        others = [choice for choice in CHOICES.get(field, ()) if choice != value]
+        table.add_row(field, value, ", ".join(others))
+    console.print(table)
+    console.print("Refused combinations:")
+    for rule in INCOMPATIBLE:
+        when = " and ".join(
+            f"{field} {'/'.join(sorted(values))}" for field, values in rule.when.items()
+        )
+        console.print(f"  - {when}: {rule.reason}")
+    console.print(f"Generate it: advisor scaffold --recipe {recipe.name} --name my-project")

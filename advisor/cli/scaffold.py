@@ -2,10 +2,123 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import click
 
 
 @click.command()
-def scaffold() -> None:
+@click.option("--recipe", metavar="NAME", help="The stack to start from (see 'advisor recipes').")
+@click.option(
+    "--from-report",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="report.json",
+    help="A feasibility report from 'advisor check --json': its best scores become the "
+    "baseline to beat (and, without --recipe, its verdict picks the recipe).",
+)
+@click.option("--framework", metavar="F", help="sklearn, xgboost, pytorch or lightning.")
+@click.option("--tracking", metavar="T", help="tensorboard, mlflow, wandb or none.")
+@click.option("--versioning", metavar="V", help="dvc or none.")
+@click.option("--modality", metavar="M", help="tabular, image or text.")
+@click.option("--task", metavar="T", help="binary, multiclass or regression.")
+@click.option("--name", help="The project's name; its folder and package are made from it.")
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where the project folder is created.",
+)
+@click.option(
+    "--replay",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="PROJECT",
+    help="Generate again exactly what PROJECT was generated from (its .advisor-answers.json).",
+)
+@click.option("--no-input", is_flag=True, help="Never ask: use the recipe's choices as they are.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write over an existing project folder; files the template does not produce are kept.",
+)
+def scaffold(
+    recipe: str | None,
+    report: Path | None,
+    framework: str | None,
+    tracking: str | None,
+    versioning: str | None,
+    modality: str | None,
+    task: str | None,
+    name: str | None,
+    output_dir: Path,
+    replay: Path | None,
+    no_input: bool,
+    force: bool,
+) -> None:
     """Generate a ready project for the chosen stack."""
-    raise click.ClickException("scaffold is not built yet")
+    from advisor.scaffold.generate import render, replay_project, resolve_answers
+
+    started = time.perf_counter()
+    if replay is not None:
+        chosen = [flag for flag, value in _choices(locals()).items() if value is not None]
+        if chosen:
+            raise click.UsageError(f"--replay takes no {', '.join(chosen)}: it replays them all")
+        path = replay_project(replay, output_dir=output_dir, force=force)
+        _done(path, started)
+        return
+
+    baseline = None
+    if report is not None:
+        from advisor.scaffold.baseline import read_report
+
+        baseline = read_report(report)
+    if recipe is None and baseline is None and modality is None and not no_input:
+        recipe = _ask_recipe()
+    if name is None:
+        name = recipe or "project"
+        if not no_input:
+            name = click.prompt("Project name", default=name)
+    answers = resolve_answers(
+        recipe,
+        framework=framework,
+        tracking=tracking,
+        versioning=versioning,
+        modality=modality,
+        task=task,
+        name=name,
+        baseline=baseline,
+    )
+    path = render(answers, output_dir=output_dir, force=force)
+    _done(path, started)
+
+
+def _choices(options: dict) -> dict[str, str | None]:
+    names = ("recipe", "report", "framework", "tracking", "versioning", "modality", "task", "name")
+    return {f"--{key.replace('report', 'from-report')}": options[key] for key in names}
+
+
+def _ask_recipe() -> str:
+    from advisor.scaffold.recipes import load_recipes
+
+    names = list(load_recipes())
+    return click.prompt("Recipe", type=click.Choice(names), default="tabular-xgboost")
+
+
+def _done(path: Path, started: float) -> None:
+    from advisor.scaffold.answers import read_answers
+    from advisor.scaffold.naming import project_names
+
+    answers = read_answers(path)
+    package = project_names(answers.name).package
+    click.echo(
+        f"Created {path} in {time.perf_counter() - started:.1f} s: recipe {answers.recipe} "
+        f"({answers.framework}, tracking {answers.tracking}, versioning {answers.versioning})."
+    )
+    baseline = answers.baseline
+    if baseline.get("measured"):
+        click.echo(f"Baseline to beat ({baseline['metric']}) is in {path / 'baseline.json'}.")
+    else:
+        click.echo("No baseline was measured (scaffold --from-report report.json bakes one in).")
+    click.echo(f"Next: cd {path} && python -m {package}  (prepare -> train -> evaluate)")
