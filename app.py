@@ -311,8 +311,13 @@ def show_inferred() -> None:
     data = st.session_state.data
     inferred: Profile = st.session_state.inferred
     st.subheader(f"What advisor read from {data['label']}")
+    described = vocabulary()
     rows = [
-        {"field": key, "value": readable(value)}
+        {
+            "": key.replace("_", " ").capitalize(),
+            "value": readable(value),
+            "meaning": described.get(key, {}).get("description", ""),
+        }
         for key, value in inferred.to_dict().items()
         if key != "notes" and value is not None and key not in (*CONSTRAINT_FIELDS, "labelled")
     ]
@@ -441,6 +446,7 @@ def progress_line(event: str, info: dict[str, Any]) -> str | None:
 
 def show_report(report) -> None:
     import pandas as pd
+
     from advisor.check.report import write_report
 
     st.subheader(report.sentence())

@@ -41,6 +41,12 @@ def _errors(app: AppTest) -> list[str]:
     return [e.value for e in app.error]
 
 
+def _profile_table(app: AppTest) -> dict[str, str]:
+    """The inferred profile as shown: field title -> value."""
+    frame = app.table[0].value
+    return dict(zip(frame[""], frame["value"], strict=True))
+
+
 def _use_example(app: AppTest, name: str) -> AppTest:
     _go(app, 2)
     app.radio(key="data_source").set_value("example").run()
@@ -93,11 +99,11 @@ def test_an_example_is_read_and_its_profile_shown_and_correctable(app):
     _use_example(app, "breast_cancer")
     assert not app.exception and not _errors(app)
     assert "What advisor read from the breast_cancer example" in _texts(app)
-    table = app.table[0].value.set_index("field")["value"]
-    assert table["task"] == "binary"
-    assert table["rows"] == "569"
-    assert table["features"] == "30"
-    assert table["minority_share"] == "37.3%"
+    table = _profile_table(app)
+    assert table["Task"] == "binary"
+    assert table["Rows"] == "569"
+    assert table["Features"] == "30"
+    assert table["Minority share"] == "37.3%"
     # correcting the task in step 2 is the same answer step 1 shows
     app.radio(key="c_task").set_value("multiclass").run()
     _go(app, 1)
@@ -170,8 +176,8 @@ def test_an_uploaded_npz_is_read_without_unpickling(app):
     np.savez(buffer, X=rng.normal(size=(60, 4)), y=np.arange(60) % 2)
     _upload(app, "arrays.npz", buffer.getvalue())
     assert not _errors(app)
-    table = app.table[0].value.set_index("field")["value"]
-    assert (table["task"], table["rows"], table["features"]) == ("binary", "60", "4")
+    table = _profile_table(app)
+    assert (table["Task"], table["Rows"], table["Features"]) == ("binary", "60", "4")
 
 
 # --- step 3 ----------------------------------------------------------------------------------
@@ -212,35 +218,40 @@ def test_the_check_without_data_asks_for_data(app):
 
 @pytest.mark.slow
 def test_whole_flow_check_then_project_zip(app, tmp_path):
+    from advisor.scaffold.answers import read_answers
+
     _use_example(app, "iris")
     _go(app, 4)
-    app.slider(key="budget").set_value(3)
+    app.slider(key="budget").set_value(4)
     app.button(key="run_check").click().run()
     assert not app.exception, app.exception
+    assert not _errors(app)
     report = app.session_state.report
-    assert report is not None
-    # the verdict sentence, the leaderboard and the downloads
+    assert report is not None and report.budget_seconds == 4
+    # the verdict sentence, the leaderboard, the learning curve and the downloads
     assert app.subheader[0].value == report.sentence()
+    assert re.match(r"^(Classical|Deep learning|Tie|Tie by default): ", report.sentence())
+    assert "**Leaderboard** · accuracy, higher is better" in _texts(app)
     board = app.table[0].value
-    assert set(board["model"]) == {m["name"] for m in report.to_dict()["models"]}
-    assert "**Leaderboard**" in _texts(app)
+    assert list(board["model"]) == [m.name for m in report.models]
+    assert "dummy" in " ".join(board["model"]).lower()
+    assert {"classical", "deep learning"} <= set(board["family"])
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download the HTML report", "Download the JSON"]
 
     _go(app, 5)
-    app.text_input(key="project_name").set_value("iris-study")
+    assert report.sentence() in app.success[0].value
+    app.text_input(key="project_name").set_value("iris-study").run()
     app.button(key="generate").click().run()
     assert not app.exception, app.exception
-    project = app.session_state.project
-    assert [b.label for b in app.get("download_button")] == [f"Download {project['name']}.zip"]
-    archive = zipfile.ZipFile(io.BytesIO(project["zip"]))
-    names = set(archive.namelist())
-    root = project["name"]
-    assert f"{root}/params.yaml" in names
-    assert f"{root}/README.md" in names
-    archive.extractall(tmp_path)
-    readme = (tmp_path / root / "README.md").read_text()
-    assert "baseline" in readme.lower()
+    root = _unzip_project(app, tmp_path)
+    answers = read_answers(root)
+    assert (answers.task, answers.modality) == ("multiclass", "tabular")
+    baseline = answers.baseline
+    assert baseline["measured"] is True
+    assert baseline["verdict"] == report.verdict
+    assert (root / "baseline.json").is_file()
+    assert (root / "params.yaml").is_file()
 
 
 def test_an_uploaded_zip_of_an_image_folder_is_read_as_images(app):
@@ -257,8 +268,8 @@ def test_an_uploaded_zip_of_an_image_folder_is_read_as_images(app):
                 archive.writestr(f"pets/{label}/{index}.png", png.getvalue())
     _upload(app, "pets.zip", buffer.getvalue())
     assert not _errors(app)
-    table = app.table[0].value.set_index("field")["value"]
-    assert (table["task"], table["modality"], table["rows"]) == ("binary", "image", "12")
+    table = _profile_table(app)
+    assert (table["Task"], table["Modality"], table["Rows"]) == ("binary", "image", "12")
     assert "What advisor read from pets.zip" in _texts(app)
 
 
