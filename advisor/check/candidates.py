@@ -352,7 +352,7 @@ def ladder(context: Context) -> list[Candidate]:
         if context.rows > SVM_MAX_ROWS
         else None
     )
-    floor = Candidate("dummy", "baseline", 0.3, _dummy)
+    floor = Candidate("dummy", "baseline", 0.2, _dummy)
     if context.modality == "text":
         return [
             floor,
@@ -385,10 +385,10 @@ def ladder(context: Context) -> list[Candidate]:
         ]
     return [
         floor,
-        Candidate("ridge" if regression else "logistic", "classical", 0.8, _linear),
+        Candidate("ridge" if regression else "logistic", "classical", 1.0, _linear),
         Candidate("hist_gradient_boosting", "classical", 1.2, _gradient_boosting),
         Candidate("xgboost", "classical", 1.5, _xgboost),
-        Candidate("svm", "classical", 1.0, _svm, skip=too_big),
+        Candidate("svm", "classical", 0.8, _svm, skip=too_big),
         Candidate("mlp", "deep_learning", 1.0, _mlp, cooperative=True),
     ]
 

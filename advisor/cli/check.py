@@ -1,11 +1,255 @@
-"""``advisor check``."""
+"""``advisor check``: read the data, run :func:`advisor.check.runner.run_check`, show it.
+
+Progress goes to standard error; the leaderboard and the verdict go to standard output,
+except with ``--json -``, where standard output carries the JSON alone. The heavy parts
+(pandas, scikit-learn, torch) are imported inside the command.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
 import click
+
+from advisor.errors import ParameterError
+
+# Kept here rather than imported from advisor.check.evaluation, so that `advisor --help`
+# imports no numpy; a test checks the two lists agree.
+METRICS = ("roc_auc", "accuracy", "macro_f1", "rmse", "r2", "mae")
+FAMILY_WORDS = {"baseline": "floor", "classical": "classical", "deep_learning": "neural"}
+READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bounds memory
 
 
 @click.command()
-def check() -> None:
-    """Measure classical baselines against a neural network on your data."""
-    raise click.ClickException("check is not built yet")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--example",
+    metavar="NAME",
+    help="A dataset that ships with scikit-learn: breast_cancer, digits, diabetes, wine, iris.",
+)
+@click.option("--target", metavar="COL", help="Target column of a table [default: detected].")
+@click.option(
+    "--text-column", metavar="COL", help="Free-text column of a table [default: detected]."
+)
+@click.option(
+    "--task",
+    type=click.Choice(("binary", "multiclass", "regression")),
+    help="Override the task inferred from the target.",
+)
+@click.option(
+    "--budget",
+    type=float,
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wall-clock budget for the whole study.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same result.")
+@click.option(
+    "--metric",
+    type=click.Choice(METRICS),
+    help="Override the metric [default: ROC AUC for binary, accuracy for multiclass, "
+    "RMSE for regression].",
+)
+@click.option(
+    "--time-ordered",
+    is_flag=True,
+    help="Rows are in time order: evaluate on later rows only (no shuffling).",
+)
+@click.option(
+    "--report",
+    "report_dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Write report.html (with charts) and report.json into DIR.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    metavar="PATH|-",
+    help="Write the advisor.feasibility/1 JSON to PATH, or to standard output with '-'.",
+)
+def check(
+    path: Path | None,
+    example: str | None,
+    target: str | None,
+    text_column: str | None,
+    task: str | None,
+    budget: float,
+    seed: int,
+    metric: str | None,
+    time_ordered: bool,
+    report_dir: Path | None,
+    json_path: str | None,
+) -> None:
+    """Measure classical baselines against a neural network on your data, within a budget.
+
+    PATH is a CSV/Parquet table (tabular, or text with a free-text column), an .npz with
+    X and y (images), or a folder of images in class sub-folders. Or use --example NAME.
+    """
+    from rich.console import Console
+
+    if (path is None) == (example is None):
+        raise click.UsageError("Give PATH to your data or --example NAME (one of them, not both).")
+    if budget <= 0:
+        raise ParameterError(
+            f"The 'budget' parameter of check must be a float > 0. Got {budget:g} instead."
+        )
+    if seed < 0:
+        raise ParameterError(
+            f"The 'seed' parameter of check must be an int >= 0. Got {seed} instead."
+        )
+    _check_outputs(report_dir, json_path)
+    to_stdout = json_path == "-"
+    err = Console(stderr=True, soft_wrap=True)
+    out = err if to_stdout else Console(soft_wrap=True)
+
+    from advisor.check import budget as timebox
+    from advisor.data import load_dataset, load_example
+
+    with err.status("Reading the data and starting the workers…"):
+        if example is not None:
+            dataset = load_example(example, task=task)
+        else:
+            dataset = load_dataset(
+                path,
+                target=target,
+                text_column=text_column,
+                task=task,
+                max_rows=READ_MAX_ROWS,
+                seed=seed,
+            )
+        timebox.warm_up()
+    err.print(
+        f"[bold]{dataset.name}[/]: {dataset.task} {dataset.modality}, {dataset.rows:,} rows; "
+        f"budget {budget:g} s"
+    )
+    report = _run(
+        dataset, budget=budget, seed=seed, metric=metric, time_ordered=time_ordered, console=err
+    )
+    show(report, out)
+    if report_dir is not None:
+        from advisor.check.report import write_report
+
+        written = write_report(report, report_dir)
+        err.print(f"Report: {written} (and report.json)")
+    if json_path is not None:
+        if to_stdout:
+            click.echo(report.to_json())
+        else:
+            _write_atomically(Path(json_path), report.to_json() + "\n")
+            err.print(f"JSON: {json_path}")
+
+
+def _check_outputs(report_dir: Path | None, json_path: str | None) -> None:
+    """Refuse unusable output paths before spending the budget."""
+    if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
+        raise ParameterError(
+            f"{report_dir} is a file: give --report a folder to write report.html and "
+            "report.json into."
+        )
+    if json_path not in (None, "-"):
+        target = Path(json_path)
+        if target.is_dir():
+            raise ParameterError(
+                f"{target} is a folder: give --json a file path, or '-' for standard output."
+            )
+        if not target.parent.is_dir():
+            raise ParameterError(
+                f"The folder of {target} does not exist: create it or give --json another path."
+            )
+
+
+def _run(dataset: Any, *, console: Any, **options: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from advisor.check.runner import run_check
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Starting", total=None)
+
+        def on_event(event: str, info: dict[str, Any]) -> None:
+            name = info.get("name", "")
+            if "total" in info:
+                progress.update(task, total=info["total"], completed=info.get("done", 0))
+            if event == "candidate_start":
+                progress.update(task, description=f"{name} (up to {info['seconds']:g} s)")
+            elif event == "candidate_finish":
+                score = info.get("score")
+                shown = f"{score:.4f}" if score is not None else info["status"]
+                progress.console.print(
+                    f"  {name:<26} {shown:>10}   {info['seconds']:.2f} s per fit"
+                )
+            elif event == "candidate_skipped":
+                progress.console.print(f"  {name:<26} {'skipped':>10}   {info['reason']}")
+            elif event == "curve_start":
+                progress.update(task, description=f"learning curve: {name}")
+
+        return run_check(dataset, progress=on_event, **options)
+
+
+def show(report: Any, console: Any) -> None:
+    """The leaderboard table, the verdict sentence, the learning curve and the warnings."""
+    from rich.table import Table
+
+    from advisor.check.report import METRIC_NAMES
+
+    metric = METRIC_NAMES.get(report.metric, report.metric)
+    better = "higher" if report.higher_is_better else "lower"
+    table = Table(title=f"Leaderboard ({metric}, {better} is better; {report.evaluation})")
+    table.add_column("model", no_wrap=True)
+    table.add_column("family", no_wrap=True)
+    table.add_column(metric, justify="right")
+    table.add_column("± std", justify="right")
+    for other in report.other_metrics:
+        table.add_column(METRIC_NAMES.get(other, other), justify="right")
+    table.add_column("s / fit", justify="right")
+    table.add_column("status")
+    for m in report.models:
+        table.add_row(
+            m.name,
+            FAMILY_WORDS[m.family],
+            _fmt(m.score),
+            _fmt(m.score_std),
+            *(_fmt(m.other_scores.get(o)) for o in report.other_metrics),
+            f"{m.fit_seconds:.2f}",
+            m.status,
+        )
+    console.print(table)
+    for m in report.models:
+        if m.message:
+            console.print(f"  {m.name}: {m.message}", style="dim")
+    console.print(f"[bold]{report.sentence()}[/]")
+    console.print(report.curve_summary)
+    for warning in report.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}")
+    console.print(
+        f"Took {report.elapsed_seconds:.1f} s of a {report.budget_seconds:g} s budget.",
+        style="dim",
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4f}"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(staging, path)
+    except OSError as exc:
+        Path(staging).unlink(missing_ok=True)
+        raise ParameterError(
+            f"Cannot write {path} ({exc.strerror}): give --json another path."
+        ) from None
