@@ -22,6 +22,7 @@ STAT_ROWS = 5_000  # rows the per-feature statistics look at (skew, mutual infor
 MODEL_ROWS = 2_000  # rows the informativeness model is fitted on
 MODEL_FEATURES = 100  # at most this many features are judged for informativeness
 MIN_SHADOWS = 50  # shuffled "shadow" columns that set the noise floor (at least)
+TREES = 50  # trees in the informativeness model: enough for stable importances, cheap
 HEAVY_SKEW = 2.0  # |skewness| above this marks a skewed feature
 HEAVY_KURTOSIS = 7.0  # excess kurtosis above this marks a heavy-tailed feature
 
@@ -185,7 +186,7 @@ def _uninformative_share(
         [rng.permutation(X[:, i % X.shape[1]]) for i in range(max(X.shape[1], MIN_SHADOWS))]
     )
     kind = ExtraTreesClassifier if classification else ExtraTreesRegressor
-    model = kind(n_estimators=100, min_samples_leaf=3, random_state=seed, n_jobs=1)
+    model = kind(n_estimators=TREES, min_samples_leaf=3, random_state=seed, n_jobs=1)
     model.fit(np.hstack([X, shadows]), pd.factorize(y)[0] if classification else y)
     importance = model.feature_importances_
     floor = importance[X.shape[1] :].max()
