@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from sklearn.datasets import load_breast_cancer
+from sklearn.datasets import load_breast_cancer, load_digits
 
 from advisor.cli import main
 from advisor.profile import Profile
@@ -78,6 +79,21 @@ def test_data_is_profiled_and_explained(cancer_csv: Path) -> None:
     assert "• Task: binary (2 classes; the rarest holds 37% of rows)." in out
     assert "• Modality: tabular (30 feature(s): 30 numeric, 0 categorical)." in out
     assert "Verdict: a classical model." in out
+
+
+def test_digits_npz_recommends_a_cnn(tmp_path: Path) -> None:
+    digits = load_digits()
+    np.savez(tmp_path / "digits.npz", X=digits.images, y=digits.target)
+    result = _run("--data", str(tmp_path / "digits.npz"))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^ modality +image +$", result.output, re.MULTILINE)
+    assert (
+        "• Modality: image (8×8 pixels, 1 channel(s)); per-pixel statistics are not computed."
+        in (result.output)
+    )
+    assert "│ 1 │ Convolutional neural network (CNN)" in result.output
+    assert "• image-tiny-images: " in result.output
+    assert "Verdict: deep learning." in result.output
 
 
 def test_flags_override_what_the_data_says(cancer_csv: Path) -> None:
