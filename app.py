@@ -231,7 +231,7 @@ def step_data() -> None:
     elif st.session_state.data is not None:
         st.button("Forget the data", key="forget_data", on_click=forget_data)
     if st.session_state.data_error:
-        st.error(st.session_state.data_error, icon="⚠️")
+        st.error(st.session_state.data_error, icon=":material/warning:")
     if st.session_state.inferred is not None:
         show_inferred()
 
@@ -339,7 +339,7 @@ def step_recommendation() -> None:
     try:
         recommendation = recommend(current_profile())
     except AdvisorError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/warning:")
         return
     st.subheader(VERDICTS.get(recommendation.verdict, recommendation.verdict))
     st.write(recommendation.reason)
@@ -375,7 +375,7 @@ def step_check() -> None:
         st.info(
             "The check measures classical baselines against a neural network on your data, so "
             "it needs data: pick a bundled example or upload a file in step 2.",
-            icon="ℹ️",
+            icon=":material/info:",
         )
         st.button("Go to the data step", key="to_data", on_click=go_to, args=(STEPS[1],))
         return
@@ -414,7 +414,7 @@ def run_check_now(data: dict[str, Any]) -> None:
             report = run_check(dataset, budget=budget, progress=progress)
         except AdvisorError as exc:
             status.update(label="The check could not run", state="error")
-            st.error(str(exc), icon="⚠️")
+            st.error(str(exc), icon=":material/warning:")
             return
         status.update(
             label=f"The check finished in {report.elapsed_seconds:.1f} s",
@@ -486,7 +486,7 @@ def show_report(report) -> None:
     if report.curve_summary:
         st.write(report.curve_summary)
     for warning in report.warnings:
-        st.warning(warning, icon="⚠️")
+        st.warning(warning, icon=":material/warning:")
     folder = workdir() / "report"
     write_report(report, folder)
     left, right = st.columns(2)
@@ -546,7 +546,7 @@ def step_project() -> None:
             task=task,
         )
     except AdvisorError as exc:
-        st.warning(f"This combination cannot be generated: {exc}.", icon="⚠️")
+        st.warning(f"This combination cannot be generated: {exc}.", icon=":material/warning:")
         return
     st.markdown("**What will be generated**")
     st.table(
@@ -561,10 +561,13 @@ def step_project() -> None:
         st.info(
             "No check was run, so the project will say that no baseline was measured. "
             "Run the check (step 4) to bake in the number to beat.",
-            icon="ℹ️",
+            icon=":material/info:",
         )
     else:
-        st.success(f"The baseline to beat is baked in: {report.sentence()}", icon="✅")
+        st.success(
+            f"The baseline to beat is baked in: {report.sentence()}",
+            icon=":material/check_circle:",
+        )
     if st.button("Generate the project", key="generate", type="primary"):
         generate_project(resolved)
     show_project(resolved)
@@ -610,7 +613,7 @@ def generate_project(recipe) -> None:
         )
     except AdvisorError as exc:
         st.session_state.project = None
-        st.error(str(exc), icon="⚠️")
+        st.error(str(exc), icon=":material/warning:")
         return
     archive = zip_folder(path, output / path.name)
     files = sorted(
@@ -635,7 +638,6 @@ def show_project(resolved) -> None:
         st.caption("The choices changed since the project was generated: generate it again.")
         return
     st.subheader(f"{project['name']}: {len(project['files'])} files")
-    st.code("\n".join(project["files"]), language=None)
     st.download_button(
         f"Download {project['name']}.zip",
         project["zip"],
@@ -645,6 +647,8 @@ def show_project(resolved) -> None:
         type="primary",
         on_click="ignore",
     )
+    with st.expander("The files in the project"):
+        st.code("\n".join(project["files"]), language=None)
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -691,7 +695,7 @@ PAGES = {
 
 
 def main() -> None:
-    st.set_page_config(page_title="advisor", page_icon="🧭", layout="wide")
+    st.set_page_config(page_title="advisor", page_icon=":material/explore:", layout="wide")
     init_state()
     sidebar()
     PAGES[st.session_state.step]()
