@@ -563,6 +563,12 @@ def step_project() -> None:
             "Run the check (step 4) to bake in the number to beat.",
             icon=":material/info:",
         )
+    elif report.best_classical is None and report.best_deep_learning is None:
+        st.info(
+            f"The check finished without scores to compare ({report.sentence()}), so the "
+            "project will have no number to beat. Run the check with a larger budget first.",
+            icon=":material/info:",
+        )
     else:
         st.success(
             f"The baseline to beat is baked in: {report.sentence()}",
