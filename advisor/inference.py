@@ -74,10 +74,7 @@ def profile_from_dataset(dataset: Dataset, *, seed: int = 0, **constraints: Any)
             categorical_share=0.0,
         )
         height, width, channels = X.shape[1:]
-        notes.append(
-            f"Modality: image ({height}×{width} pixels, {channels} channel(s)); "
-            "per-pixel statistics are not computed."
-        )
+        notes.append(f"Modality: image ({height}×{width} pixels, {channels} channel(s)).")
     else:
         frame = dataset.X
         assert isinstance(frame, pd.DataFrame)
