@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from advisor.scaffold.answers import read_answers
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -170,6 +172,10 @@ def test_questions_to_check_to_downloaded_project(page, tmp_path):
     page.get_by_role("button", name="Download the HTML report").wait_for(timeout=120_000)
     assert page.get_by_text("Leaderboard").count() == 1
     _shot(page, "4-check")
+    with page.expect_download() as report_download:
+        page.get_by_role("button", name="Download the HTML report").click()
+    html = Path(report_download.value.path()).read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
     _next(page)
 
     # 5. The project: generate it, see its files, download the zip.
@@ -182,6 +188,12 @@ def test_questions_to_check_to_downloaded_project(page, tmp_path):
     saved = tmp_path / "my-project.zip"
     download.value.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
-        names = set(archive.namelist())
-        assert "my-project/params.yaml" in names
-        assert "my-project/README.md" in names
+        assert "my-project/params.yaml" in archive.namelist()
+        archive.extractall(tmp_path / "unzipped")
+    answers = read_answers(tmp_path / "unzipped" / "my-project")
+    assert (answers.recipe, answers.task, answers.modality) == (
+        "tabular-xgboost",
+        "binary",
+        "tabular",
+    )
+    assert answers.baseline["measured"] is True  # the check's result is baked in
