@@ -271,7 +271,7 @@ def _gradient_boosting(context: Context, deadline: float | None) -> Any:
     )
     # Rounds chosen by early stopping on an inner 10 % validation share.
     model = kind(
-        max_iter=500, early_stopping=True, validation_fraction=0.1, random_state=context.seed
+        max_iter=300, early_stopping=True, validation_fraction=0.1, random_state=context.seed
     )
     return make_pipeline(_features(context, scale=False), model)
 
@@ -319,7 +319,9 @@ def _cnn(context: Context, deadline: float | None) -> Any:
 
     from advisor.check.neural import CNNNet
 
-    net = CNNNet(task=context.task, deadline=deadline, seed=context.seed, threads=context.threads)
+    net = CNNNet(
+        task=context.task, lr=3e-3, deadline=deadline, seed=context.seed, threads=context.threads
+    )
     return make_pipeline(PixelFeatures(side=CNN_SIDE, flatten=False), net)
 
 

@@ -8,6 +8,7 @@ except with ``--json -``, where standard output carries the JSON alone. The heav
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,8 @@ def check(
     _check_outputs(report_dir, json_path)
     to_stdout = json_path == "-"
     err = Console(stderr=True, soft_wrap=True)
-    out = err if to_stdout else Console(soft_wrap=True)
+    # Off a terminal (a pipe, a CI log) rich would assume 80 columns and squeeze the table.
+    out = err if to_stdout else Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
     from advisor.check import budget as timebox
     from advisor.data import load_dataset, load_example
