@@ -7,6 +7,7 @@ One step at a time; the sidebar goes back to any step and every answer is kept.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +238,9 @@ def step_data() -> None:
 
 
 def forget_data() -> None:
+    data = st.session_state.data
+    if data is not None and data["folder"] is not None:
+        shutil.rmtree(data["folder"], ignore_errors=True)
     for key in ("data", "inferred", "data_error", "report", "project"):
         st.session_state[key] = None
 
@@ -260,6 +264,8 @@ def load_example_data() -> None:
 
 
 def load_uploaded_data() -> None:
+    import tempfile
+
     from advisor.data import load_dataset
     from advisor.uploads import save_upload
 
@@ -267,12 +273,14 @@ def load_uploaded_data() -> None:
     if upload is None:
         st.session_state.data_error = "Choose a file to upload first."
         return
+    uploads = workdir() / "uploads"
+    uploads.mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=uploads))  # its own folder: nothing is overwritten
     try:
-        path = save_upload(
-            upload.name, upload.getvalue(), workdir() / "uploads", limit_mb=upload_limit_mb()
-        )
+        path = save_upload(upload.name, upload.getvalue(), folder, limit_mb=upload_limit_mb())
     except AdvisorError as exc:
         st.session_state.data_error = str(exc)
+        shutil.rmtree(folder, ignore_errors=True)
         return
     target = st.session_state.get("target") or None
     text_column = st.session_state.get("text_column") or None
@@ -284,11 +292,16 @@ def load_uploaded_data() -> None:
             # Name the file as the user knows it, not by its place in the session folder.
             raise type(exc)(str(exc).replace(str(path), upload.name)) from exc
 
-    use_data(load, upload.name)
+    if not use_data(load, upload.name, folder=folder):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def use_data(load, label: str) -> None:
-    """Read the data, infer its profile and take its facts into the answers."""
+def use_data(load, label: str, *, folder: Path | None = None) -> bool:
+    """Read the data, infer its profile and take its facts into the answers.
+
+    ``load(task=None)`` reads the data (again, with another task if the user corrects it);
+    ``folder`` holds the uploaded file, removed when other data replaces it.
+    """
     from advisor.inference import profile_from_dataset
 
     try:
@@ -296,15 +309,14 @@ def use_data(load, label: str) -> None:
         inferred = profile_from_dataset(dataset)
     except AdvisorError as exc:
         st.session_state.data_error = str(exc)
-        return
-    st.session_state.data = {"load": load, "label": label, "dataset": dataset}
+        return False
+    forget_data()
+    st.session_state.data = {"load": load, "label": label, "dataset": dataset, "folder": folder}
     st.session_state.inferred = inferred
-    st.session_state.data_error = None
-    st.session_state.report = None
-    st.session_state.project = None
     answers = st.session_state.answers
     for field in ("task", "modality", "rows", "features"):
         answers[field] = getattr(inferred, field)
+    return True
 
 
 def show_inferred() -> None:
