@@ -435,7 +435,19 @@ def run_check_now(data: dict[str, Any]) -> None:
         )
     bar.progress(1.0, text="Done")
     st.session_state.report = report
+    st.session_state.report_files = report_files(report)
     st.session_state.project = None
+
+
+def report_files(report) -> dict[str, bytes]:
+    """The HTML report and the JSON, written once per check (the charts take a moment)."""
+    import tempfile
+
+    from advisor.check.report import write_report
+
+    folder = Path(tempfile.mkdtemp(dir=workdir()))
+    write_report(report, folder)
+    return {name: (folder / name).read_bytes() for name in ("report.html", "report.json")}
 
 
 def progress_line(event: str, info: dict[str, Any]) -> str | None:
@@ -458,8 +470,6 @@ def progress_line(event: str, info: dict[str, Any]) -> str | None:
 
 def show_report(report) -> None:
     import pandas as pd
-
-    from advisor.check.report import write_report
 
     st.subheader(report.sentence())
     st.caption(
@@ -499,12 +509,11 @@ def show_report(report) -> None:
         st.write(report.curve_summary)
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
-    folder = workdir() / "report"
-    write_report(report, folder)
+    files = st.session_state.report_files
     left, right = st.columns(2)
     left.download_button(
         "Download the HTML report",
-        (folder / "report.html").read_bytes(),
+        files["report.html"],
         file_name="report.html",
         mime="text/html",
         key="download_html",
@@ -512,7 +521,7 @@ def show_report(report) -> None:
     )
     right.download_button(
         "Download the JSON",
-        (folder / "report.json").read_bytes(),
+        files["report.json"],
         file_name="report.json",
         mime="application/json",
         key="download_json",

@@ -6,6 +6,7 @@ Each test reads what the page shows (headers, tables, messages), the way a user 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -238,6 +239,9 @@ def test_whole_flow_check_then_project_zip(app, tmp_path):
     assert {"classical", "deep learning"} <= set(board["family"])
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download the HTML report", "Download the JSON"]
+    files = app.session_state.report_files  # what the two buttons hand out
+    assert json.loads(files["report.json"]) == json.loads(report.to_json())
+    assert files["report.html"].startswith(b"<!DOCTYPE html>")
 
     _go(app, 5)
     # the baseline the project will get is stated (a success, or an info when nothing scored)
