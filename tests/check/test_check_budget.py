@@ -1,0 +1,138 @@
+"""The time box: children are stopped at their deadline and the run honours its budget."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.dummy import DummyClassifier
+
+from advisor.check import budget as timebox
+from advisor.check import candidates, runner
+from advisor.check.candidates import Candidate
+from advisor.data import Dataset
+from advisor.errors import CheckError, ParameterError
+
+
+# Jobs and estimators run in child processes, which find them by module name: they must
+# live at module level.
+def _sleep_after_one(send, seconds: float) -> None:
+    send("first")
+    time.sleep(seconds)
+    send("never")
+
+
+def _fail(send) -> None:
+    raise ValueError("the model could not fit")
+
+
+class SlowClassifier(BaseEstimator):
+    """Stands for a fit that never checks the clock (an SVM in C code, say)."""
+
+    def fit(self, X, y):
+        time.sleep(600)
+        return self
+
+
+def _slow(context, deadline):
+    return SlowClassifier()
+
+
+def test_a_child_past_its_deadline_is_stopped_keeping_what_it_sent() -> None:
+    timebox.warm_up()
+    started = time.monotonic()
+    outcome = timebox.run_in_child(_sleep_after_one, (60.0,), deadline=started + 1.0)
+    assert outcome.status == "timeout"
+    assert outcome.messages == ("first",)
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_failing_child_reports_its_error_line() -> None:
+    outcome = timebox.run_in_child(_fail, (), deadline=time.monotonic() + 10)
+    assert (outcome.status, outcome.error) == ("failed", "ValueError: the model could not fit")
+
+
+def test_budget_split_is_proportional() -> None:
+    assert timebox.split_slots([1.0, 3.0], 8.0) == [2.0, 6.0]
+    shares = timebox.CLASSICAL_SHARE + timebox.NEURAL_SHARE + timebox.CURVE_SHARE
+    assert shares + timebox.SLACK == pytest.approx(1.0)
+    assert timebox.NEURAL_SHARE >= 0.3  # deep learning gets a fair share, not leftovers
+
+
+def _small_table(rows: int = 300) -> Dataset:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(rows, 5)), columns=list("abcde"))
+    y = (frame["a"] - frame["b"] > 0).astype(int).to_numpy()
+    return Dataset(X=frame, y=y, task="binary", modality="tabular", name="small", rows_total=rows)
+
+
+def test_a_slow_candidate_is_stopped_and_the_run_keeps_its_budget(monkeypatch) -> None:
+    real_ladder = candidates.ladder
+
+    def ladder_with_a_slow_rung(context):
+        rungs = real_ladder(context)
+        return [rungs[0], Candidate("never_ends", "classical", 1.0, _slow), rungs[1], rungs[-1]]
+
+    monkeypatch.setattr(runner, "ladder", ladder_with_a_slow_rung)
+    events = []
+    timebox.warm_up()
+    started = time.monotonic()
+    report = runner.run_check(
+        _small_table(), budget=12.0, progress=lambda event, info: events.append((event, info))
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed <= 1.1 * 12.0, elapsed
+    slow = next(m for m in report.models if m.name == "never_ends")
+    assert (slow.status, slow.score, slow.message) == ("timeout", None, "stopped at its time limit")
+    finished = {
+        info["name"]: info["status"] for event, info in events if event == "candidate_finish"
+    }
+    assert finished["never_ends"] == "timeout"
+    assert finished["logistic"] == "ok"  # the ladder went on after the slow rung
+    assert report.best_classical.name == "logistic"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"budget": -3}, r"^The 'budget' parameter of check must be a float > 0. Got -3 instead.$"),
+        ({"budget": 0}, r"^The 'budget' parameter of check must be a float > 0. Got 0 instead.$"),
+        ({"seed": -1}, r"^The 'seed' parameter of check must be an int >= 0. Got -1 instead.$"),
+    ],
+    ids=["negative-budget", "zero-budget", "negative-seed"],
+)
+def test_bad_parameters_are_refused(options, message) -> None:
+    with pytest.raises(ParameterError, match=message):
+        runner.run_check(_small_table(), **options)
+
+
+def test_too_few_rows_is_a_check_error() -> None:
+    with pytest.raises(CheckError, match=r"^small has 12 rows: the check needs at least 20"):
+        runner.run_check(_small_table(12), budget=5)
+
+
+def test_big_inputs_are_sampled_to_the_budget_stratified() -> None:
+    rng = np.random.default_rng(0)
+    rows = 50_000
+    frame = pd.DataFrame(rng.normal(size=(rows, 20)))
+    frame.columns = [f"x{i}" for i in range(20)]
+    y = (rng.random(rows) < 0.1).astype(int)
+    big = Dataset(X=frame, y=y, task="binary", modality="tabular", name="big", rows_total=rows)
+    sampled, note = runner.sample_for_budget(big, budget=10, seed=0)
+    assert sampled.rows == 20_000 == len(sampled.X)
+    assert np.mean(sampled.y) == pytest.approx(np.mean(y), abs=1e-4)  # stratified
+    assert note == (
+        "Sampled 20,000 of 50,000 rows (stratified random sample) to fit the 10 s budget; "
+        "every score here is measured on that sample."
+    )
+
+
+def test_dummy_is_the_floor_of_every_ladder() -> None:
+    for modality in ("tabular", "image", "text"):
+        context = candidates.Context("binary", modality, rows=100, seed=0, text_column="t")
+        assert candidates.ladder(context)[0].family == "baseline"
+        assert candidates.ladder(context)[-1].family == "deep_learning"
+    assert isinstance(candidates._dummy(context, None), DummyClassifier)

@@ -1,0 +1,119 @@
+"""The FeasibilityReport's JSON form, its schema, and the HTML report on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from advisor.check.report import render_html, write_report
+from advisor.check.result import CurvePoint, FeasibilityReport, ModelResult, schema, validate
+from advisor.errors import ReportError
+
+
+def _model(name: str, family: str, score: float | None, status: str = "ok") -> ModelResult:
+    folds = (score, score, score) if score is not None else ()
+    return ModelResult(name, family, score, 0.01 if score else None, 0.2, status, folds)
+
+
+@pytest.fixture
+def report() -> FeasibilityReport:
+    xgb, mlp = _model("xgboost", "classical", 0.95), _model("mlp", "deep_learning", 0.93)
+    return FeasibilityReport(
+        task="binary",
+        modality="tabular",
+        metric="roc_auc",
+        higher_is_better=True,
+        verdict="classical",
+        margin=-0.02,
+        p_value=0.01,
+        best_classical=xgb,
+        best_deep_learning=mlp,
+        models=(
+            xgb,
+            mlp,
+            _model("dummy", "baseline", 0.5),
+            _model("svm", "classical", None, "timeout"),
+        ),
+        learning_curve=(
+            CurvePoint("xgboost", "classical", 0.5, 100, 0.9, 0.01),
+            CurvePoint("xgboost", "classical", 1.0, 200, 0.95, 0.01),
+            CurvePoint("mlp", "deep_learning", 0.5, 100, 0.85, 0.02),
+            CurvePoint("mlp", "deep_learning", 1.0, 200, 0.93, 0.01),
+        ),
+        curve_summary="The gap stays about the same as data grows.",
+        warnings=("Duplicate rows: 3 row(s) <b>repeat</b>.",),
+        budget_seconds=10.0,
+        elapsed_seconds=9.1,
+        profile={"task": "binary", "modality": "tabular", "rows": 250, "notes": ["a note"]},
+        dataset="toy.csv",
+        rows=250,
+        rows_total=250,
+        evaluation="stratified 5-fold cross-validation",
+        seed=0,
+        other_metrics=("accuracy",),
+    )
+
+
+def test_json_validates_against_the_schema_and_round_trips(report) -> None:
+    data = json.loads(report.to_json())
+    jsonschema.validate(data, schema())
+    assert data["schema"] == "advisor.feasibility/1"
+    assert FeasibilityReport.from_dict(data) == report
+
+
+def test_sentence_gives_the_verdict_with_numbers(report) -> None:
+    assert report.sentence() == (
+        "Classical: xgboost beats the neural network (mlp roc_auc 0.9300 vs xgboost 0.9500; "
+        "margin -0.0200, p = 0.01)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"schema": "advisor.recommendation/1"},
+            r"at schema, 'advisor.feasibility/1' was expected",
+        ),
+        ({"verdict": "maybe"}, r"at verdict, 'maybe' is not one of"),
+        ({"models": "none"}, r"at models, 'none' is not of type 'array'"),
+    ],
+    ids=["other-schema", "unknown-verdict", "models-not-a-list"],
+)
+def test_not_a_report_is_refused_with_where(report, change, message) -> None:
+    with pytest.raises(ReportError, match=r"^Not an advisor.feasibility/1 report: " + message):
+        validate({**report.to_dict(), **change})
+
+
+def test_html_is_self_contained_with_both_charts(report) -> None:
+    html = render_html(report)
+    assert html.count("<svg") == 2
+    assert "<script" not in html and "src=" not in html
+    assert "Classical: xgboost beats the neural network" in html
+    assert "&lt;b&gt;repeat&lt;/b&gt;" in html  # user text is escaped, never markup
+    assert "The gap stays about the same as data grows." in html
+
+
+def test_write_report_writes_both_files_and_nothing_else(report, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report"
+    written = write_report(report, target)
+    assert written == target / "report.html"
+    assert sorted(p.name for p in target.iterdir()) == ["report.html", "report.json"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report"]  # no staging left
+    validate(json.loads((target / "report.json").read_text()))
+
+
+def test_write_report_into_an_existing_folder_keeps_other_files(report, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    write_report(report, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "report.html", "report.json"]
+
+
+def test_write_report_onto_a_file_is_refused_and_writes_nothing(report, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(ReportError, match=r"taken is a file: give --report a folder"):
+        write_report(report, tmp_path / "taken")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
