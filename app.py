@@ -481,10 +481,16 @@ def show_report(report) -> None:
     st.markdown(f"**Leaderboard** · {report.metric}, {direction}")
     if scored:
         board = pd.DataFrame(
-            {"model": [m.name for m in scored], report.metric: [m.score for m in scored]}
+            {
+                "model": [m.name for m in scored],
+                report.metric: [m.score for m in scored],
+                "family": [m.family.replace("_", " ") for m in scored],
+            }
         )
         best_first = f"-{report.metric}" if report.higher_is_better else report.metric
-        st.bar_chart(board, x="model", y=report.metric, horizontal=True, sort=best_first)
+        st.bar_chart(
+            board, x="model", y=report.metric, color="family", horizontal=True, sort=best_first
+        )
     st.table(
         [
             {
