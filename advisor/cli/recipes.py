@@ -62,10 +62,11 @@ def show_recipe(name: str) -> None:
         others = [choice for choice in CHOICES.get(field, ()) if choice != value]
         table.add_row(field, value, ", ".join(others))
     console.print(table)
-    console.print("Refused combinations:")
+    # click.echo, not rich: a reason is one line however narrow the terminal
+    click.echo("Refused combinations:")
     for rule in INCOMPATIBLE:
         when = " and ".join(
             f"{field} {'/'.join(sorted(values))}" for field, values in rule.when.items()
         )
-        console.print(f"  - {when}: {rule.reason}")
-    console.print(f"Generate it: advisor scaffold --recipe {recipe.name} --name my-project")
+        click.echo(f"  - {when}: {rule.reason}")
+    click.echo(f"Generate it: advisor scaffold --recipe {recipe.name} --name my-project")

@@ -90,9 +90,7 @@ def test_the_device_is_the_best_available() -> None:
         assert autocast_dtype(device) is None
 
 
-@pytest.mark.skipif(
-    not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU"
-)
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU")
 def test_mixed_precision_training_on_the_gpu(params: Path) -> None:
     import torch
 
@@ -103,4 +101,3 @@ def test_mixed_precision_training_on_the_gpu(params: Path) -> None:
     result = train.main(["--params", str(params)])
     assert result["losses"][-1] < result["losses"][0]
 {%- endif %}
-

@@ -1,1 +1,1 @@
-"""{{ cookiecutter.package_name }}: prepare -> train -> evaluate, configured by params.yaml."""
+"""The project's package: prepare -> train -> evaluate, configured by params.yaml."""

@@ -1,5 +1,7 @@
-"""python -m {{ cookiecutter.package_name }}: the whole pipeline, prepare -> train -> evaluate,
-in one process."""
+"""The whole pipeline in one process: prepare -> train -> evaluate.
+
+Run it with `python -m {{ cookiecutter.package_name }}`.
+"""
 
 from __future__ import annotations
 

@@ -5,9 +5,7 @@ Replace `load_raw` with your own loading; everything downstream reads the .npz f
 """
 
 from __future__ import annotations
-
-{%- if cookiecutter.modality == "text" %}
-
+{% if cookiecutter.modality == "text" %}
 import zlib
 {%- endif %}
 from pathlib import Path
@@ -22,8 +20,7 @@ from .config import TASK, Config
 def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray]:
     """Features (rows x columns, float32) and target."""
     from sklearn import datasets
-
-{%- if cookiecutter.task == "regression" %}
+{% if cookiecutter.task == "regression" %}
     bunch = datasets.load_diabetes()
 {%- elif cookiecutter.task == "binary" %}
     bunch = datasets.load_breast_cancer()
@@ -55,7 +52,7 @@ def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray]:
     """Short documents (unicode array) and labels, generated here: each document mixes
     words of its topic with filler, so the task is learnable but not trivial."""
     rng = np.random.default_rng(config["seed"])
-    topics = list(_TOPICS.values())[: {{ 2 if cookiecutter.task == "binary" else 3 }}]
+    topics = list(_TOPICS.values())[:{{ 2 if cookiecutter.task == "binary" else 3 }}]
     labels = rng.integers(0, len(topics), size=config["data"]["rows"])
     docs = []
     for label in labels:
@@ -108,7 +105,7 @@ def load_split(config: Config, name: str) -> tuple[np.ndarray, np.ndarray]:
     """One split written by `prepare` ("train" or "test")."""
     path: Path = config.path("data", "processed", f"{name}.npz")
     if not path.exists():
-        raise SystemExit(f"{path} is missing: run `python -m {{ cookiecutter.package_name }}.prepare` first")
+        raise SystemExit(f"{path} is missing: run the prepare step (`make prepare`) first")
     with np.load(path, allow_pickle=False) as arrays:
         return arrays["x"], arrays["y"]
 

@@ -1,6 +1,8 @@
 {%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
-"""python -m {{ cookiecutter.package_name }}.evaluate: score the model on the test split,
-write metrics.json, and compare with the baseline to beat (baseline.json)."""
+"""Score the model on the test split, write metrics.json, compare with baseline.json.
+
+Run it with `python -m {{ cookiecutter.package_name }}.evaluate`.
+"""
 
 from __future__ import annotations
 
@@ -89,7 +91,8 @@ def compare(metric: str, value: float, baseline: dict) -> list[str]:
             "`advisor scaffold --from-report report.json`, to get the number to beat."
         ]
     if baseline.get("metric") != metric:
-        return [f"The baseline was measured in {baseline.get('metric')}, not {metric}: not compared."]
+        measured = baseline.get("metric")
+        return [f"The baseline was measured in {measured}, not {metric}: not compared."]
     higher = METRICS[metric]
     lines = []
     for family in ("best_classical", "best_deep_learning"):
@@ -111,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
     config = load_config(args.params)
     metric = config["evaluate"]["metric"]
     if metric not in METRICS:
-        raise SystemExit(f"unknown evaluate.metric {metric!r} in params.yaml; one of {sorted(METRICS)}")
+        raise SystemExit(f"evaluate.metric {metric!r} in params.yaml is not one of {list(METRICS)}")
     x, y = load_split(config, "test")
     value = score(metric, y, predict(config, x))
     baseline = json.loads(config.path("baseline.json").read_text(encoding="utf-8"))

@@ -76,7 +76,8 @@ def featurize(x: np.ndarray) -> Any:
     from sklearn.feature_extraction.text import HashingVectorizer
 
     # Stateless (no vocabulary to fit or save), so train and evaluate agree by construction.
-    return HashingVectorizer(n_features=2**12, ngram_range=(1, 2), alternate_sign=False).transform(x)
+    vectorizer = HashingVectorizer(n_features=2**12, ngram_range=(1, 2), alternate_sign=False)
+    return vectorizer.transform(x)
 {%- else %}
     return x.reshape(len(x), -1)
 {%- endif %}

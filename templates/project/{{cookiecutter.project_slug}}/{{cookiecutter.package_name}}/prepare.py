@@ -1,4 +1,7 @@
-"""python -m {{ cookiecutter.package_name }}.prepare: write data/processed/{train,test}.npz."""
+"""Write data/processed/{train,test}.npz.
+
+Run it with `python -m {{ cookiecutter.package_name }}.prepare`.
+"""
 
 from __future__ import annotations
 

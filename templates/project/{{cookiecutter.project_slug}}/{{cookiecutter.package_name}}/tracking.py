@@ -1,4 +1,6 @@
-"""Experiment tracking: {{ {"tensorboard": "TensorBoard event files in each run folder", "mlflow": "MLflow with a local SQLite store (mlflow.db; `mlflow ui --backend-store-uri sqlite:///mlflow.db`)", "wandb": "Weights & Biases, offline by default (no account; `wandb sync wandb/offline-run-*` to upload)", "none": "none (metrics go to metrics.json and plots/loss.csv only)"}[cookiecutter.tracking] }}."""
+"""Experiment tracking.
+
+{{ {"tensorboard": "TensorBoard event files in each run folder: `tensorboard --logdir runs`", "mlflow": "MLflow with a local SQLite store:\n`mlflow ui --backend-store-uri sqlite:///mlflow.db`", "wandb": "Weights & Biases, offline by default (no account needed):\n`wandb sync wandb/offline-run-*` uploads runs later", "none": "None: metrics go to metrics.json and plots/loss.csv only"}[cookiecutter.tracking] }}."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 {%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
 {%- set regression = cookiecutter.task == "regression" -%}
-"""python -m {{ cookiecutter.package_name }}.train: fit the model on data/processed/train.npz.
-{%- if neural %}
+"""Fit the model on data/processed/train.npz.
 
-One GPU or CPU: `python -m {{ cookiecutter.package_name }}.train`. Several GPUs:
-`torchrun --standalone --nproc_per_node 4 -m {{ cookiecutter.package_name }}.train`.
+Run it with `python -m {{ cookiecutter.package_name }}.train` (CPU or one GPU).
+{%- if neural %}
+Several GPUs: `torchrun --standalone --nproc_per_node 4 -m {{ cookiecutter.package_name }}.train`.
 {%- endif %}
 """
 
@@ -165,7 +165,9 @@ class Model(L.LightningModule):
         x, y = batch
         loss = self.loss_fn({{ "self(x).squeeze(-1).float()" if regression else "self(x).float()" }}, y)
         # sync_dist: the epoch loss is averaged over every process, as in the PyTorch stack.
-        self.log("train/loss", loss, on_step=False, on_epoch=True, sync_dist=True, batch_size=len(y))
+        self.log(
+            "train/loss", loss, on_epoch=True, on_step=False, sync_dist=True, batch_size=len(y)
+        )
         return loss
 
     def configure_optimizers(self):
@@ -232,7 +234,7 @@ def train(config: Config) -> dict:
             logger=make_logger(config, run_dir),
             callbacks=[
                 history,
-                L.pytorch.callbacks.ModelCheckpoint(dirpath=run_dir, filename="last", save_last=False),
+                L.pytorch.callbacks.ModelCheckpoint(dirpath=run_dir, filename="last"),
             ],
             default_root_dir=run_dir,
             log_every_n_steps=1,

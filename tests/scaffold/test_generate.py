@@ -1,0 +1,221 @@
+"""Rendering: strict, literal about user text, confined to the output folder, never
+destructive, replayable."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+
+from advisor.errors import RecipeError, ReportError, ScaffoldError
+from advisor.resources import templates_dir
+from advisor.scaffold import generate
+from advisor.scaffold.generate import replay_project, scaffold_project
+from tests.scaffold.projects import REPORT, tree
+
+FAST = {"recipe": "tabular-sklearn", "versioning": "none"}  # no git/DVC: the quickest render
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A HOME of its own, to prove nothing is written there (cookiecutter's replay files)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def test_cookiecutter_renders_strictly() -> None:
+    from cookiecutter.environment import StrictEnvironment
+    from jinja2 import StrictUndefined
+
+    assert StrictEnvironment().undefined is StrictUndefined
+
+
+def test_an_undefined_template_variable_is_an_error_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "templates"
+    shutil.copytree(templates_dir(), broken)
+    readme = broken / "project" / "{{cookiecutter.project_slug}}" / "README.md"
+    readme.write_text(readme.read_text() + "\n{{ cookiecutter.no_such_variable }}\n")
+    monkeypatch.setattr(generate, "templates_dir", lambda: broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ScaffoldError) as caught:
+        scaffold_project(**FAST, name="churn", output_dir=out)
+    assert str(caught.value).startswith("the project template failed to render: ")
+    assert "no_such_variable" in str(caught.value)
+    assert list(out.iterdir()) == []
+
+
+def test_the_template_renders_with_the_plain_cookiecutter_command(
+    tmp_path: Path, home: Path
+) -> None:
+    cookiecutter = Path(sys.executable).with_name("cookiecutter")
+    env = {**os.environ, "HOME": str(home), "DVC_NO_ANALYTICS": "1"}
+    subprocess.run(
+        [str(cookiecutter), str(templates_dir() / "project"), "--no-input", "-o", str(tmp_path)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    project = tmp_path / "ml-project"
+    assert (project / "ml_project" / "train.py").is_file()
+    assert (project / "README.md").read_text().startswith("# ML Project\n")
+    assert (project / "dvc.yaml").is_file() and (project / ".dvc" / "config").is_file()
+    assert not (project / ".advisor-answers.json").exists()  # only advisor records answers
+    assert json.loads((project / "baseline.json").read_text()) == {"measured": False}
+
+
+def test_user_text_stays_literal(tmp_path: Path) -> None:
+    name = "Churn {{ 7*7 }} {% if true %}x{% endif %} <b>"
+    project = scaffold_project(**FAST, name=name, output_dir=tmp_path)
+    assert project.name == "churn-7-7-if-true-x-endif-b"
+    readme = (project / "README.md").read_text()
+    assert readme.startswith(f"# {name}\n")
+    assert "49" not in readme
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == name
+    answers = json.loads((project / ".advisor-answers.json").read_text())
+    assert answers["name"] == name
+
+
+def test_nothing_is_written_outside_the_output_folder(tmp_path: Path, home: Path) -> None:
+    out = tmp_path / "out"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    project = scaffold_project("tabular-xgboost", name="../../escape", output_dir=out)
+    assert project == out / "escape"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out"])
+    assert [p.name for p in out.iterdir()] == ["escape"]
+    assert list(home.iterdir()) == []  # no ~/.cookiecutter_replay, no ~/.cookiecutters
+
+
+def test_an_existing_folder_is_refused_without_force(tmp_path: Path) -> None:
+    (tmp_path / "churn").mkdir()
+    (tmp_path / "churn" / "mine.txt").write_text("keep me")
+    with pytest.raises(ScaffoldError) as caught:
+        scaffold_project(**FAST, name="churn", output_dir=tmp_path)
+    assert str(caught.value) == (
+        f"'{tmp_path / 'churn'}' already exists; choose another --name or --output-dir, or pass "
+        "--force to write the template's files over it (your other files are kept)"
+    )
+    assert [p.name for p in (tmp_path / "churn").iterdir()] == ["mine.txt"]
+
+
+def test_force_writes_the_template_files_and_keeps_the_users(tmp_path: Path) -> None:
+    target = tmp_path / "churn"
+    (target / "data" / "raw").mkdir(parents=True)
+    (target / "data" / "raw" / "customers.csv").write_text("a,b\n1,2\n")
+    (target / "notes.md").write_text("mine")
+    (target / "README.md").write_text("old readme")
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    git_before = tree(target / ".git", skip=())
+
+    project = scaffold_project("tabular-xgboost", name="churn", output_dir=tmp_path, force=True)
+    assert (project / "data" / "raw" / "customers.csv").read_text() == "a,b\n1,2\n"
+    assert (project / "notes.md").read_text() == "mine"
+    assert (project / "README.md").read_text().startswith("# churn\n")
+    assert (project / "churn" / "train.py").is_file()
+    assert tree(target / ".git", skip=()) == git_before  # the user's repository is untouched
+
+
+def test_force_refuses_before_writing_when_a_user_file_blocks_a_template_folder(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "churn"
+    target.mkdir()
+    (target / "tests").write_text("a file where the template has a folder")
+    with pytest.raises(
+        ScaffoldError, match=r"cannot write over '.*tests': the template has a folder"
+    ):
+        scaffold_project(**FAST, name="churn", output_dir=tmp_path, force=True)
+    assert [p.name for p in target.iterdir()] == ["tests"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
+def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(
+            ScaffoldError, match=r"^cannot write to '.*locked' \(Permission denied\)"
+        ):
+            scaffold_project(**FAST, name="churn", output_dir=locked)
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_nobody_can_write_to_is_refused() -> None:
+    # /proc refuses new files even to root: a real probe catches what os.access would not.
+    with pytest.raises(ScaffoldError, match=r"^cannot write to '/proc/advisor-out' \("):
+        scaffold_project(**FAST, name="churn", output_dir="/proc/advisor-out")
+
+
+def test_a_failing_post_generation_step_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no git: initialising the repository fails
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ScaffoldError, match=r"^generating the project failed: "):
+        scaffold_project("tabular-xgboost", name="churn", output_dir=out)
+    assert list(out.iterdir()) == []
+
+
+def test_a_report_is_baked_in_and_replay_reproduces_the_project(tmp_path: Path) -> None:
+    first = scaffold_project(
+        "tabular-pytorch", versioning="none", name="Churn", output_dir=tmp_path / "a",
+        baseline=REPORT,
+    )  # fmt: skip
+    baseline = json.loads((first / "baseline.json").read_text())
+    assert baseline["best_classical"] == {"name": "xgboost", "score": 0.9931}
+    readme = (first / "README.md").read_text()
+    assert "| classical | xgboost | 0.9931 |" in readme
+    assert "| deep learning | mlp | 0.9812 |" in readme
+    assert "metric: roc_auc" in (first / "params.yaml").read_text()
+
+    again = replay_project(first, output_dir=tmp_path / "b")
+    assert tree(again) == tree(first)
+
+
+def test_without_a_report_the_project_says_no_baseline_was_measured(tmp_path: Path) -> None:
+    project = scaffold_project(**FAST, name="churn", output_dir=tmp_path)
+    assert json.loads((project / "baseline.json").read_text()) == {"measured": False}
+    assert "No baseline was measured for this project." in (project / "README.md").read_text()
+
+
+def test_a_report_picks_the_recipe_from_its_verdict(tmp_path: Path) -> None:
+    neural = {**REPORT, "verdict": "deep_learning", "modality": "image", "task": "multiclass",
+              "metric": "accuracy"}  # fmt: skip
+    answers = generate.resolve_answers(baseline=neural)
+    assert (answers.recipe, answers.framework, answers.metric) == (
+        "image-pytorch", "pytorch", "accuracy",
+    )  # fmt: skip
+    assert generate.resolve_answers(baseline=REPORT).recipe == "tabular-xgboost"
+    with pytest.raises(RecipeError, match=r"^--modality text contradicts the report"):
+        generate.resolve_answers("text-sklearn", modality="text", baseline=REPORT)
+    with pytest.raises(ReportError):
+        generate.resolve_answers("tabular-xgboost", baseline={"schema": "nope"})
+
+
+def test_generated_code_passes_ruff(tmp_path: Path) -> None:
+    for recipe in ("tabular-pytorch", "image-lightning", "text-sklearn"):
+        scaffold_project(recipe, versioning="none", name=recipe, output_dir=tmp_path)
+    ruff = Path(sys.executable).with_name("ruff")
+    done = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--select", "E,F,W,I,B,UP", "--line-length", "100", "."],
+        cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout

@@ -1,0 +1,160 @@
+"""Every valid framework x tracking x versioning stack, rendered and trained end to end on
+CPU: the generated pipeline, the generated tests, and the real tracking artefacts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from advisor.scaffold.answers import Answers
+from advisor.scaffold.baseline import DEFAULT_METRIC, NO_BASELINE, baseline_from_report
+from advisor.scaffold.generate import render
+from advisor.scaffold.vocabulary import valid_combinations
+from tests.scaffold.projects import REPORT, run
+
+pytestmark = pytest.mark.slow
+
+# The (modality, task) each stack trains on, in turn, so that every modality and
+# regression are covered by every framework that supports them.
+ROTATION = {
+    "sklearn": [
+        ("tabular", "binary"),
+        ("text", "multiclass"),
+        ("image", "binary"),
+        ("tabular", "regression"),
+        ("text", "binary"),
+        ("image", "multiclass"),
+    ],
+    "xgboost": [("tabular", "binary"), ("tabular", "multiclass"), ("tabular", "regression")],
+    "pytorch": [
+        ("image", "multiclass"),
+        ("text", "binary"),
+        ("tabular", "regression"),
+        ("tabular", "binary"),
+        ("text", "multiclass"),
+        ("image", "binary"),
+    ],
+    "lightning": [
+        ("tabular", "binary"),
+        ("image", "multiclass"),
+        ("text", "multiclass"),
+        ("tabular", "regression"),
+    ],
+}
+# Stacks that also get a feasibility report, so evaluate prints the baseline comparison.
+WITH_REPORT = {("xgboost", "mlflow", "dvc"), ("pytorch", "tensorboard", "none")}
+
+
+def stacks() -> list[Answers]:
+    valid = valid_combinations()
+    triples = list(dict.fromkeys((c["framework"], c["tracking"], c["versioning"]) for c in valid))
+    turn: Counter[str] = Counter()
+    chosen = []
+    for framework, tracking, versioning in triples:
+        modality, task = ROTATION[framework][turn[framework] % len(ROTATION[framework])]
+        turn[framework] += 1
+        report = (framework, tracking, versioning) in WITH_REPORT
+        if report:
+            modality, task = "tabular", "binary"
+        choice = {"framework": framework, "tracking": tracking, "versioning": versioning}
+        assert {**choice, "modality": modality, "task": task, "hardware": "cpu"} in valid
+        chosen.append(
+            Answers(
+                name=f"{framework} {tracking} {versioning} {modality}",
+                recipe=f"{modality}-{framework}",
+                modality=modality,
+                task=task,
+                hardware="cpu",
+                metric=DEFAULT_METRIC[task],
+                baseline=baseline_from_report(REPORT) if report else dict(NO_BASELINE),
+                **choice,
+            )
+        )
+    return chosen
+
+
+STACKS = stacks()
+
+
+def test_every_valid_stack_and_modality_is_covered() -> None:
+    triples = {(s.framework, s.tracking, s.versioning) for s in STACKS}
+    # 4 frameworks x 4 trackers x 2 versionings, less TensorBoard for sklearn and xgboost
+    assert len(triples) == len(STACKS) == 4 * 4 * 2 - 2 * 2
+    assert {s.modality for s in STACKS} == {"tabular", "image", "text"}
+    assert "regression" in {s.task for s in STACKS}
+    for framework in ("sklearn", "pytorch", "lightning"):
+        assert {s.modality for s in STACKS if s.framework == framework} == {
+            "tabular",
+            "image",
+            "text",
+        }
+
+
+@pytest.mark.parametrize(
+    "answers",
+    STACKS,
+    ids=[f"{s.framework}-{s.tracking}-{s.versioning}-{s.modality}" for s in STACKS],
+)
+def test_generated_project_trains_and_passes_its_tests(answers: Answers, tmp_path: Path) -> None:
+    project = render(answers, output_dir=tmp_path)
+    package = project.name.replace("-", "_")
+    metric = answers.metric
+
+    if answers.versioning == "dvc":
+        assert (project / ".dvc" / "config").is_file()
+        assert "Start the project" in run(["git", "log", "--oneline"], project)
+        printed = run([sys.executable, "-m", "dvc", "repro"], project)
+        shown = run([sys.executable, "-m", "dvc", "metrics", "show"], project)
+        assert "metrics.json" in shown and metric in shown, shown
+        assert (project / "dvc.lock").is_file()
+    else:
+        assert not (project / "dvc.yaml").exists()
+        printed = run([sys.executable, "-m", package], project)
+
+    assert f"{metric} on the test split: " in printed
+    if answers.baseline["measured"]:
+        assert "baseline classical (xgboost): 0.9931 -> this model is" in printed
+    else:
+        assert "No baseline was measured for this project" in printed
+    score = json.loads((project / "metrics.json").read_text())[metric]
+    assert score == score  # not NaN
+    [run_dir] = (project / "runs").iterdir()
+    losses = json.loads((run_dir / "history.json").read_text())["loss"]
+    assert losses[-1] < losses[0]
+    check_tracking(answers, project, package, run_dir)
+
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert " passed" in tests and "failed" not in tests
+
+
+def check_tracking(answers: Answers, project: Path, package: str, run_dir: Path) -> None:
+    """The tracker's own files hold the run, read back with the tracker's own reader."""
+    tracking = answers.tracking
+    assert (project / "mlflow.db").exists() == (tracking == "mlflow")
+    assert (project / "wandb").exists() == (tracking == "wandb")
+    if tracking == "tensorboard":
+        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+        [events] = (run_dir / "tensorboard").glob("events.out.tfevents.*")
+        accumulator = EventAccumulator(str(events))
+        accumulator.Reload()
+        assert "train/loss" in accumulator.Tags()["scalars"]
+        assert len(accumulator.Scalars("train/loss")) >= 2
+    elif tracking == "mlflow":
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(tracking_uri=f"sqlite:///{project / 'mlflow.db'}")
+        experiment = client.get_experiment_by_name(package)
+        [mlflow_run] = client.search_runs([experiment.experiment_id])
+        assert mlflow_run.info.status == "FINISHED"
+        [key] = [key for key in mlflow_run.data.metrics if "loss" in key]
+        assert len(client.get_metric_history(mlflow_run.info.run_id, key)) >= 2
+    elif tracking == "wandb":
+        [offline] = (project / "wandb").glob("offline-run-*")
+        assert list(offline.glob("run-*.wandb"))
+    else:
+        assert not (run_dir / "tensorboard").exists()
