@@ -46,6 +46,8 @@ class Candidate:
     ``weight`` is its share of its family's time. ``cooperative`` candidates accept a
     ``deadline`` (monotonic clock) and stop cleanly by it; the others are killed at it.
     ``skip`` says, in words, why a candidate does not run on this data (else ``None``).
+    ``isolated`` candidates run in a child process that is killed at the deadline; only the
+    dummy floor, which cannot hang, runs in the caller's process.
     """
 
     name: str
@@ -54,6 +56,7 @@ class Candidate:
     build: Callable[[Context, float | None], Any]
     cooperative: bool = False
     skip: str | None = None
+    isolated: bool = True
 
 
 def fit_and_score(
@@ -354,7 +357,7 @@ def ladder(context: Context) -> list[Candidate]:
         if context.rows > SVM_MAX_ROWS
         else None
     )
-    floor = Candidate("dummy", "baseline", 0.2, _dummy)
+    floor = Candidate("dummy", "baseline", 0.0, _dummy, isolated=False)
     if context.modality == "text":
         return [
             floor,
@@ -387,10 +390,10 @@ def ladder(context: Context) -> list[Candidate]:
         ]
     return [
         floor,
-        Candidate("ridge" if regression else "logistic", "classical", 1.0, _linear),
+        Candidate("ridge" if regression else "logistic", "classical", 1.2, _linear),
         Candidate("hist_gradient_boosting", "classical", 1.2, _gradient_boosting),
         Candidate("xgboost", "classical", 1.5, _xgboost),
-        Candidate("svm", "classical", 0.8, _svm, skip=too_big),
+        Candidate("svm", "classical", 0.6, _svm, skip=too_big),
         Candidate("mlp", "deep_learning", 1.0, _mlp, cooperative=True),
     ]
 

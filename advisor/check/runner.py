@@ -3,9 +3,10 @@
 The order of a run, and where its time goes (see :mod:`advisor.check.budget`):
 
 1. sample the data to what the budget can evaluate (stratified), and make the splits;
-2. the classical ladder (dummy floor first), each candidate in a child process killed at
-   the end of its slot; a candidate that finishes early passes its time on;
-3. the neural candidate, with its own fixed share, trained with a cooperative deadline;
+2. the dummy floor, then the neural candidate with its own fixed share of the budget,
+   trained with a cooperative deadline (so it gets a fair share, not leftovers);
+3. the classical ladder, each candidate in a child process killed at the end of its slot;
+   time that one candidate (or the neural network) does not use passes to the next;
 4. the learning curve of the best classical and the best neural model;
 5. the honesty guards and the profile, in a child too; then the paired comparison.
 """
@@ -82,13 +83,15 @@ def run_check(
     study.total = len(candidates)
     # The guards and the profile run beside the candidates, collected at the end.
     inspection = timebox.Child(worker.inspect, (data, seed))
-    classical = [c for c in candidates if c.family != "deep_learning"]
+    floor = [c for c in candidates if c.family == "baseline"]
+    classical = [c for c in candidates if c.family == "classical"]
     neural = [c for c in candidates if c.family == "deep_learning"]
-    study.run_group(classical, until=clock.start + timebox.CLASSICAL_SHARE * budget)
-    # Deep learning's share is fixed: it ends where the learning curve's share begins, so
-    # it gets its own share plus whatever time the classical ladder did not use.
-    neural_end = timebox.CLASSICAL_SHARE + timebox.NEURAL_SHARE
-    study.run_group(neural, until=clock.start + neural_end * budget)
+    study.run_group(floor, until=clock.start + timebox.NEURAL_SHARE * budget)
+    # Deep learning first, bounded by its own share: a network that stops early (small
+    # data) leaves its time to the classical ladder; one that needs it all keeps it.
+    study.run_group(neural, until=clock.start + timebox.NEURAL_SHARE * budget)
+    classical_end = timebox.NEURAL_SHARE + timebox.CLASSICAL_SHARE
+    study.run_group(classical, until=clock.start + classical_end * budget)
 
     best_c = _best(study.results, "classical", metrics[0])
     best_n = _best(study.results, "deep_learning", metrics[0])
@@ -238,7 +241,8 @@ class _Study:
                 continue
             runnable = [c for c in candidates[index:] if not c.skip]
             left = max(0.0, until - time.monotonic())
-            slot = left * candidate.weight / sum(c.weight for c in runnable)
+            weights = sum(c.weight for c in runnable)
+            slot = left * candidate.weight / weights if weights else left
             # Starting a child and scoring five splits has a fixed cost; a slot smaller
             # than that times out even the dummy model.
             slot = min(left, max(slot, MIN_SLOT))
@@ -268,19 +272,22 @@ class _Study:
     def _evaluate(self, candidate: Candidate, slot: float) -> ModelResult:
         deadline = time.monotonic() + slot
         soft_end = deadline - max(0.25, timebox.COOPERATIVE_MARGIN * slot)
-        outcome = timebox.run_in_child(
-            worker.evaluate,
-            (
-                candidate,
-                self.context,
-                self.data.X,
-                np.asarray(self.data.y),
-                self.folds,
-                self.metrics,
-                soft_end,
-            ),
-            deadline=deadline,
+        job = (
+            candidate,
+            self.context,
+            self.data.X,
+            np.asarray(self.data.y),
+            self.folds,
+            self.metrics,
+            soft_end,
         )
+        if candidate.isolated:
+            outcome = timebox.run_in_child(worker.evaluate, job, deadline=deadline)
+        else:
+            # The dummy floor cannot hang, and a child process would cost more than it.
+            started, sent = time.monotonic(), []
+            worker.evaluate(sent.append, *job)
+            outcome = timebox.ChildOutcome(tuple(sent), "ok", None, time.monotonic() - started)
         folds = sorted(outcome.messages, key=lambda m: m["fold"])
         seconds = float(np.mean([m["fit_seconds"] for m in folds])) if folds else outcome.seconds
         complete = outcome.status == "ok" and len(folds) == len(self.folds)

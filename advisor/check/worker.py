@@ -30,7 +30,8 @@ def evaluate(
 ) -> None:
     """Fit and score the candidate on every split; a cooperative candidate gets an even
     share of the time left before ``soft_end`` for each split."""
-    _limit_threads(context.threads)
+    if candidate.isolated:  # in a child of its own; never touch the caller's thread pools
+        _limit_threads(context.threads)
     for index, (train, test) in enumerate(folds):
         deadline = None
         if candidate.cooperative:

@@ -1,0 +1,108 @@
+"""run_check end to end on small real and generated data: verdicts, repeatability, each modality.
+
+Budgets are small to keep the suite fast; the must-see results (breast cancer, digits, a
+smooth target that a neural network wins) are marked slow but still run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.check.result import validate
+from advisor.check.runner import run_check
+from advisor.data import Dataset, load_example
+
+
+def smooth_regression(rows: int = 3000, features: int = 20, seed: int = 0) -> Dataset:
+    """A smooth function of a few oblique directions of many features: easy for a network,
+    hard for axis-aligned trees and beyond a linear model."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, features))
+    Z = X @ (rng.normal(size=(features, 4)) / np.sqrt(features))
+    y = np.tanh(Z).sum(axis=1) + 0.5 * Z[:, 0] * Z[:, 1] + 0.05 * rng.normal(size=rows)
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(features)])
+    return Dataset(
+        X=frame, y=y, task="regression", modality="tabular", name="smooth", rows_total=rows
+    )
+
+
+def test_same_seed_same_result() -> None:
+    iris = load_example("iris")
+    first, second = run_check(iris, budget=20, seed=3), run_check(iris, budget=20, seed=3)
+    assert first.verdict == second.verdict
+    # On a busy machine a slow rung can time out in one run and not the other; every model
+    # that finished in both runs scored exactly the same on every split.
+    done = {m.name: m.fold_scores for m in first.models if m.status == "ok"}
+    again = {m.name: m.fold_scores for m in second.models if m.status == "ok"}
+    assert {"dummy", "logistic", "mlp"} <= set(done) & set(again)
+    assert {name: done[name] for name in again if name in done} == {
+        name: again[name] for name in done if name in again
+    }
+
+
+@pytest.mark.slow
+def test_smooth_high_dimensional_target_goes_to_deep_learning() -> None:
+    report = run_check(smooth_regression(), budget=30, seed=0)
+    assert report.verdict == "deep_learning", report.sentence()
+    assert report.metric == "rmse" and report.margin > 0.2  # over 20 % lower RMSE
+    assert report.best_deep_learning.name == "mlp"
+    assert "deep learning is gaining as data grows" in report.curve_summary
+    validate(report.to_dict())
+
+
+@pytest.mark.slow
+def test_breast_cancer_is_classical_or_tie() -> None:
+    report = run_check(load_example("breast_cancer"), budget=20, seed=0)
+    assert report.verdict in ("classical", "tie"), report.sentence()
+    assert report.best_classical.score > 0.98
+    assert report.elapsed_seconds <= 1.1 * 20
+    assert report.profile["task"] == "binary" and report.profile["rows"] == 569
+    validate(report.to_dict())
+
+
+@pytest.mark.slow
+def test_digits_compares_a_cnn_with_pixel_baselines() -> None:
+    report = run_check(load_example("digits"), budget=25, seed=0)
+    names = {m.name: m for m in report.models}
+    assert {"dummy", "pixels_logistic", "pixels_svm", "cnn"} <= set(names)
+    assert names["cnn"].status == "ok" and names["cnn"].score > 0.5
+    assert report.metric == "accuracy" and report.other_metrics == ("macro_f1",)
+    assert report.best_deep_learning.name == "cnn"
+    assert {p.model for p in report.learning_curve} == {"cnn", report.best_classical.name}
+
+
+def test_text_ladder_runs_tfidf_baselines_and_a_text_network() -> None:
+    rng = np.random.default_rng(0)
+    good, bad = ["great", "lovely", "excellent", "fine"], ["awful", "broken", "poor", "slow"]
+    filler = ["the", "service", "was", "really", "and", "food", "room", "staff"]
+    texts, labels = [], []
+    for i in range(300):
+        words = list(rng.choice(filler, 6)) + list(rng.choice(good if i % 2 else bad, 2))
+        texts.append(" ".join(rng.permutation(words)))
+        labels.append(i % 2)
+    frame = pd.DataFrame({"review": texts})
+    data = Dataset(
+        X=frame, y=np.array(labels), task="binary", modality="text", name="reviews",
+        text_column="review", rows_total=300,
+    )  # fmt: skip
+    report = run_check(data, budget=10, seed=0)
+    statuses = {m.name: m.status for m in report.models}
+    assert statuses == {
+        "dummy": "ok",
+        "tfidf_logistic": "ok",
+        "tfidf_naive_bayes": "ok",
+        "tfidf_linear_svm": "ok",
+        "text_net": "ok",
+    }
+    assert report.best_classical.score > 0.95
+
+
+def test_regression_ladder_skips_nothing_on_small_data() -> None:
+    report = run_check(load_example("diabetes"), budget=10, seed=0)
+    assert report.metric == "rmse" and report.higher_is_better is False
+    assert [m.name for m in report.models if m.status == "skipped"] == []
+    assert {m.name for m in report.models} == {
+        "dummy", "ridge", "hist_gradient_boosting", "xgboost", "svm", "mlp",
+    }  # fmt: skip
