@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from advisor import questionnaire as q
 from advisor.errors import AdvisorError
 from advisor.profile import Profile
 
@@ -23,12 +24,6 @@ STEPS = (
     "4 · The check",
     "5 · The project",
 )
-# The questions of step 1: which vocabulary fields the user answers by hand. Their widgets,
-# choices and explanations come from advisor.rules.vocabulary, not from this file.
-PROBLEM_FIELDS = ("task", "modality", "complexity")
-SIZE_FIELDS = ("rows", "features")
-CONSTRAINT_FIELDS = ("interpretable", "latency_sensitive", "gpu")
-QUESTION_FIELDS = PROBLEM_FIELDS + SIZE_FIELDS + CONSTRAINT_FIELDS
 VERDICTS = {
     "classical": "A classical model should do.",
     "deep_learning": "Deep learning is the right tool here.",
@@ -72,7 +67,7 @@ def init_state() -> None:
     if "step" not in st.session_state:
         st.session_state.step = STEPS[0]
     if "answers" not in st.session_state:
-        st.session_state.answers = default_answers()
+        st.session_state.answers = q.default_answers(vocabulary())
     if "workdir" not in st.session_state:
         from advisor.uploads import session_folder, sweep_stale_folders
 
@@ -86,17 +81,6 @@ def init_state() -> None:
         st.session_state.kept = {}  # values of widgets whose step is off-page (remember())
 
 
-def default_answers() -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for field in QUESTION_FIELDS:
-        spec = vocabulary()[field]
-        default = spec.get("default")
-        if default is None and spec["type"] == "choice":
-            default = spec["values"][0]  # task has no default: the first choice is the prompt
-        answers[field] = default
-    return answers
-
-
 def workdir() -> Path:
     return Path(st.session_state.workdir.name)
 
@@ -107,11 +91,7 @@ def go_to(step: str) -> None:
 
 def current_profile() -> Profile:
     """The answers, on top of what the data told us when data was given."""
-    answers = st.session_state.answers
-    inferred: Profile | None = st.session_state.inferred
-    if inferred is None:
-        return Profile(**answers)
-    return inferred.replace(**answers)
+    return q.answers_to_profile(st.session_state.answers, st.session_state.inferred)
 
 
 # --- widgets built from the vocabulary ------------------------------------------------------
@@ -178,12 +158,12 @@ def step_problem() -> None:
         for field in ("task", "modality"):
             question(field, where="p")
         st.subheader("Constraints", divider="gray")
-        for field in CONSTRAINT_FIELDS:
+        for field in q.CONSTRAINT_FIELDS:
             question(field, where="p")
     with right:
         question("complexity", where="p")
         st.subheader("Size", divider="gray")
-        for field in SIZE_FIELDS:
+        for field in q.SIZE_FIELDS:
             question(field, where="p")
 
 
@@ -245,14 +225,6 @@ def forget_data() -> None:
         st.session_state[key] = None
 
 
-def readable(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.1%}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
 def upload_limit_mb() -> int:
     # The same option the browser enforces, so the page and the widget agree.
     return int(st.get_option("server.maxUploadSize"))
@@ -266,7 +238,6 @@ def load_example_data() -> None:
 def load_uploaded_data() -> None:
     import tempfile
 
-    from advisor.data import load_dataset
     from advisor.uploads import save_upload
 
     upload = st.session_state.get("upload")
@@ -282,16 +253,12 @@ def load_uploaded_data() -> None:
         st.session_state.data_error = str(exc)
         shutil.rmtree(folder, ignore_errors=True)
         return
-    target = st.session_state.get("target") or None
-    text_column = st.session_state.get("text_column") or None
-
-    def load(task: str | None = None):
-        try:
-            return load_dataset(path, target=target, text_column=text_column, task=task)
-        except AdvisorError as exc:
-            # Name the file as the user knows it, not by its place in the session folder.
-            raise type(exc)(str(exc).replace(str(path), upload.name)) from exc
-
+    load = q.upload_loader(
+        path,
+        shown_name=upload.name,
+        target=st.session_state.get("target") or None,
+        text_column=st.session_state.get("text_column") or None,
+    )
     if not use_data(load, upload.name, folder=folder):
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -313,9 +280,8 @@ def use_data(load, label: str, *, folder: Path | None = None) -> bool:
     forget_data()
     st.session_state.data = {"load": load, "label": label, "dataset": dataset, "folder": folder}
     st.session_state.inferred = inferred
-    answers = st.session_state.answers
-    for field in ("task", "modality", "rows", "features"):
-        answers[field] = getattr(inferred, field)
+    for field in q.DATA_FIELDS:
+        st.session_state.answers[field] = getattr(inferred, field)
     return True
 
 
@@ -323,21 +289,11 @@ def show_inferred() -> None:
     data = st.session_state.data
     inferred: Profile = st.session_state.inferred
     st.subheader(f"What advisor read from {data['label']}")
-    described = vocabulary()
-    rows = [
-        {
-            "": key.replace("_", " ").capitalize(),
-            "value": readable(value),
-            "meaning": described.get(key, {}).get("description", ""),
-        }
-        for key, value in inferred.to_dict().items()
-        if key != "notes" and value is not None and key not in (*CONSTRAINT_FIELDS, "labelled")
-    ]
-    st.table(rows, hide_index=True)
+    st.table(q.profile_rows(inferred, vocabulary()), hide_index=True)
     for note in inferred.notes:
         st.caption(note)
     with st.expander("Wrong? Correct the profile", expanded=False):
-        for field in ("task", "modality", "rows", "features"):
+        for field in q.DATA_FIELDS:
             question(field, where="c")
 
 
@@ -404,6 +360,8 @@ def step_check() -> None:
 
 
 def run_check_now(data: dict[str, Any]) -> None:
+    import tempfile
+
     from advisor.check.runner import run_check
 
     task = st.session_state.answers["task"]
@@ -415,7 +373,7 @@ def run_check_now(data: dict[str, Any]) -> None:
             done, total = info.get("done"), info.get("total")
             if isinstance(done, int) and isinstance(total, int) and total:
                 bar.progress(min(done / total, 1.0), text=f"{done} of {total} models measured")
-            line = progress_line(event, info)
+            line = q.progress_line(event, info)
             if line:
                 status.write(line)
 
@@ -435,37 +393,9 @@ def run_check_now(data: dict[str, Any]) -> None:
         )
     bar.progress(1.0, text="Done")
     st.session_state.report = report
-    st.session_state.report_files = report_files(report)
+    folder = tempfile.mkdtemp(dir=workdir())  # the charts take a moment: write them once
+    st.session_state.report_files = q.report_files(report, folder)
     st.session_state.project = None
-
-
-def report_files(report) -> dict[str, bytes]:
-    """The HTML report and the JSON, written once per check (the charts take a moment)."""
-    import tempfile
-
-    from advisor.check.report import write_report
-
-    folder = Path(tempfile.mkdtemp(dir=workdir()))
-    write_report(report, folder)
-    return {name: (folder / name).read_bytes() for name in ("report.html", "report.json")}
-
-
-def progress_line(event: str, info: dict[str, Any]) -> str | None:
-    """One line of the check's progress, in words."""
-    name = info.get("name", "")
-    if event == "candidate_start":
-        return f"Training **{name}** for up to {info.get('seconds', '?')} s…"
-    if event == "candidate_finish":
-        score = info.get("score")
-        scored = "" if score is None else f", score {score:.4f}"
-        return f"**{name}**: {info.get('status', 'done')}{scored}"
-    if event == "candidate_skipped":
-        return f"**{name}**: skipped ({info.get('reason', 'not applicable')})"
-    if event == "curve_start":
-        return f"Learning curve for **{name}**…"
-    if event == "curve_finish":
-        return f"Learning curve for **{name}**: {info.get('status', 'done')}"
-    return None
 
 
 def show_report(report) -> None:
@@ -627,7 +557,6 @@ def generate_project(recipe) -> None:
     import tempfile
 
     from advisor.scaffold.generate import scaffold_project
-    from advisor.uploads import zip_folder
 
     report = st.session_state.report
     runs = workdir() / "projects"
@@ -648,14 +577,8 @@ def generate_project(recipe) -> None:
         st.session_state.project = None
         st.error(str(exc), icon=":material/warning:")
         return
-    archive = zip_folder(path, output / path.name)
-    files = sorted(
-        str(p.relative_to(path)) for p in path.rglob("*") if p.is_file() and ".git" not in p.parts
-    )
     st.session_state.project = {
-        "name": path.name,
-        "zip": archive.read_bytes(),
-        "files": files,
+        "archive": q.archive_project(path),
         "recipe": recipe,
         "report": report,
         "asked_name": st.session_state.project_name,
@@ -670,18 +593,19 @@ def show_project(resolved) -> None:
     if (project["recipe"], project["report"], project["asked_name"]) != current:
         st.caption("The choices changed since the project was generated: generate it again.")
         return
-    st.subheader(f"{project['name']}: {len(project['files'])} files")
+    archive = project["archive"]
+    st.subheader(f"{archive.name}: {len(archive.files)} files")
     st.download_button(
-        f"Download {project['name']}.zip",
-        project["zip"],
-        file_name=f"{project['name']}.zip",
+        f"Download {archive.name}.zip",
+        archive.data,
+        file_name=f"{archive.name}.zip",
         mime="application/zip",
         key="download_project",
         type="primary",
         on_click="ignore",
     )
     with st.expander("The files in the project"):
-        st.code("\n".join(project["files"]), language=None)
+        st.code("\n".join(archive.files), language=None)
 
 
 # --- the page --------------------------------------------------------------------------------

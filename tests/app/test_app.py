@@ -293,11 +293,12 @@ def test_the_data_step_remembers_its_choices_and_can_forget_the_data(app):
 
 
 def _unzip_project(app: AppTest, folder: Path) -> Path:
-    project = app.session_state.project
-    assert [b.label for b in app.get("download_button")][-1] == f"Download {project['name']}.zip"
-    with zipfile.ZipFile(io.BytesIO(project["zip"])) as archive:
-        archive.extractall(folder)
-    return folder / project["name"]
+    """Unpack the zip the download button hands out; return the project folder."""
+    archive = app.session_state.project["archive"]
+    assert [b.label for b in app.get("download_button")][-1] == f"Download {archive.name}.zip"
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as zipped:
+        zipped.extractall(folder)
+    return folder / archive.name
 
 
 def test_the_project_follows_the_recommendation_and_says_no_baseline(app, tmp_path):
