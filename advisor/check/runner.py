@@ -58,16 +58,12 @@ def run_check(
     :class:`CheckError` when the data cannot support a check.
     """
     _check_parameters(budget=budget, seed=seed)
+    check_dataset(dataset)
     metrics = metrics_for(dataset.task, metric)
     notify = progress or (lambda event, info: None)
     timebox.warm_up()
     clock = timebox.Budget.starting_now(budget)
     data, sample_note = sample_for_budget(dataset, budget=budget, seed=seed)
-    if data.rows < MIN_ROWS:
-        raise CheckError(
-            f"{data.name} has {data.rows} rows: the check needs at least {MIN_ROWS} to split "
-            "into five folds and compare models; collect more data first."
-        )
     splits = make_splits(np.asarray(data.y), data.task, seed=seed, time_ordered=time_ordered)
     train_rows = int(np.mean([len(train) for train, _ in splits.folds]))
     context = context_for(
@@ -143,6 +139,15 @@ def run_check(
     )
     notify("finished", {"verdict": verdict, "sentence": report.sentence()})
     return report
+
+
+def check_dataset(dataset: Any) -> None:
+    """Raise :class:`CheckError` if the data cannot support a check at all."""
+    if dataset.rows < MIN_ROWS:
+        raise CheckError(
+            f"{dataset.name} has {dataset.rows} rows: the check needs at least {MIN_ROWS} to "
+            "split into five folds and compare models; collect more data first."
+        )
 
 
 def _check_parameters(*, budget: Any, seed: Any) -> None:

@@ -110,6 +110,8 @@ def check(
     out = err if to_stdout else Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
     from advisor.check import budget as timebox
+    from advisor.check.evaluation import metrics_for
+    from advisor.check.runner import check_dataset
     from advisor.data import load_dataset, load_example
 
     with err.status("Reading the data and starting the workers…"):
@@ -124,6 +126,8 @@ def check(
                 max_rows=READ_MAX_ROWS,
                 seed=seed,
             )
+        check_dataset(dataset)
+        metrics_for(dataset.task, metric)
         timebox.warm_up()
     err.print(
         f"[bold]{dataset.name}[/]: {dataset.task} {dataset.modality}, {dataset.rows:,} rows; "

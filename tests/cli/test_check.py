@@ -1,0 +1,199 @@
+"""``advisor check`` as a user sees it: progress, leaderboard and verdict; JSON alone on
+stdout with ``--json -``; a report folder; one-line errors that write nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from advisor.check.evaluation import METRICS
+from advisor.check.result import schema
+from advisor.cli import main
+from advisor.cli.check import METRICS as CLI_METRICS
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["check", *args], prog_name="advisor")
+
+
+@pytest.fixture(scope="module")
+def wine_json_and_report(tmp_path_factory) -> tuple:
+    out = tmp_path_factory.mktemp("wine")
+    result = _run(
+        "--example", "wine", "--budget", "12", "--json", "-", "--report", str(out / "rep")
+    )
+    return result, out / "rep"
+
+
+def test_json_dash_puts_only_the_json_on_stdout(wine_json_and_report) -> None:
+    result, _ = wine_json_and_report
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)  # nothing else on stdout
+    jsonschema.validate(data, schema())
+    assert (data["schema"], data["task"], data["metric"]) == (
+        "advisor.feasibility/1",
+        "multiclass",
+        "accuracy",
+    )
+    assert data["verdict"] in ("classical", "deep_learning", "tie")
+    assert data["elapsed_seconds"] <= 1.1 * 12
+    assert {m["name"] for m in data["models"]} >= {"dummy", "logistic", "mlp"}
+    # progress, the leaderboard and the verdict went to stderr
+    assert "wine: multiclass tabular, 178 rows; budget 12 s" in result.stderr
+    assert "Leaderboard (accuracy, higher is better; stratified 5-fold cross-validation)" in (
+        result.stderr
+    )
+    assert data["summary"] in result.stderr.replace("\n", " ") or data["summary"][:40] in (
+        result.stderr
+    )
+
+
+def test_report_folder_holds_html_with_charts_and_the_same_json(wine_json_and_report) -> None:
+    result, folder = wine_json_and_report
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.json"]
+    html = (folder / "report.html").read_text()
+    assert html.count("<svg") == 2  # leaderboard and learning curve, inline
+    assert "Learning curve" in html and "Profile of the data" in html
+    assert json.loads((folder / "report.json").read_text()) == json.loads(result.stdout)
+
+
+def test_json_to_a_file_and_table_on_stdout(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    frame["label"] = (frame["a"] > 0).astype(int)
+    frame["row_id"] = range(120)
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    out = tmp_path / "result.json"
+    result = _run(str(tmp_path / "t.csv"), "--budget", "6", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Leaderboard (ROC AUC, higher is better;" in result.stdout
+    data = json.loads(out.read_text())
+    assert data["profile"]["rows"] == 120
+    assert any(w.startswith("ID-like column(s): 'row_id'") for w in data["warnings"])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def _images(tmp_path: Path, sizes: dict[str, tuple[int, int]]) -> Path:
+    root = tmp_path / "images"
+    for index, (name, size) in enumerate(sizes.items()):
+        folder = root / name.split("/")[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.new("L", size, color=index * 40).save(folder / f"{name.split('/')[1]}.png")
+    return root
+
+
+BAD_INPUTS = {
+    "missing-file": (lambda t: t / "nope.csv", [], "Error: {t}/nope.csv does not exist"),
+    "binary-garbage": (
+        lambda t: _write(t, "x.csv", b"\x00\x01\x02garbage\x00" * 50),
+        [],
+        "Error: Could not read {t}/x.csv as CSV (it holds binary data)",
+    ),
+    "target-missing": (
+        lambda t: _write(t, "t.csv", "a,b,y\n1,2,0\n3,4,1\n"),
+        ["--target", "yy"],
+        "Error: Target column 'yy' is not in {t}/t.csv (did you mean 'y'?)",
+    ),
+    "one-class": (
+        lambda t: _write(t, "t.csv", "a,y\n" + "".join(f"{i},1\n" for i in range(30))),
+        ["--task", "binary"],
+        "Error: The target in {t}/t.csv has a single class (1)",
+    ),
+    "all-nan-column": (
+        lambda t: _write(t, "t.csv", "a,b,y\n" + "".join(f"{i},,{i % 2}\n" for i in range(30))),
+        [],
+        "Error: Column 'b' in {t}/t.csv has no values at all",
+    ),
+    "mixed-image-sizes": (
+        lambda t: _images(t, {"cat/1": (8, 8), "dog/2": (9, 8)}),
+        [],
+        "Error: Images in {t}/images differ in size or colour",
+    ),
+    "empty-folder": (
+        lambda t: (t / "empty").mkdir() or t / "empty",
+        [],
+        "Error: {t}/empty holds no images in class sub-folders",
+    ),
+    "too-few-rows": (
+        lambda t: _write(t, "t.csv", "a,y\n" + "".join(f"{i},{i % 2}\n" for i in range(10))),
+        [],
+        "Error: t.csv has 10 rows: the check needs at least 20",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make", "extra", "expected"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_is_one_line_error_and_writes_nothing(tmp_path, make, extra, expected) -> None:
+    data = make(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    report = tmp_path / "report"
+    result = _run(
+        str(data),
+        *extra,
+        "--budget",
+        "5",
+        "--report",
+        str(report),
+        "--json",
+        str(tmp_path / "r.json"),
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith(expected.format(t=tmp_path)), result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert sorted(tmp_path.rglob("*")) == before  # no report, no JSON, nothing half-written
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--example", "iris", "--budget", "-3"],
+            "Error: The 'budget' parameter of check must be a float > 0. Got -3 instead.\n",
+        ),
+        (
+            ["--example", "irsi"],
+            "Error: Unknown example 'irsi' (did you mean 'iris'?). "
+            "Examples: breast_cancer, digits, diabetes, wine, iris.\n",
+        ),
+        (
+            ["--example", "iris", "--metric", "rmse"],
+            "Error: The 'metric' parameter of check must be one of roc_auc, accuracy, macro_f1 "
+            "for a multiclass task. Got 'rmse' instead.\n",
+        ),
+        (
+            ["--example", "iris", "--json", "/no/such/dir/r.json"],
+            "Error: The folder of /no/such/dir/r.json does not exist: create it or give --json "
+            "another path.\n",
+        ),
+    ],
+    ids=["negative-budget", "unknown-example", "metric-for-another-task", "json-folder-missing"],
+)
+def test_bad_options_are_one_line_errors(args, expected) -> None:
+    result = _run(*args)
+    assert result.exit_code == 1
+    assert result.output == expected
+
+
+def test_path_or_example_is_required() -> None:
+    result = _run()
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: Give PATH to your data or --example NAME (one of them, not both).\n"
+    )
+
+
+def test_cli_metric_choices_match_the_library() -> None:
+    assert sorted(CLI_METRICS) == sorted(METRICS)
