@@ -377,6 +377,7 @@ def run_check_now(data: dict[str, Any]) -> None:
             if line:
                 status.write(line)
 
+        status.write("Starting the workers and checking the data for leaks and duplicates…")
         try:
             dataset = data["dataset"]
             if task != dataset.task:
