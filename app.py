@@ -352,6 +352,10 @@ def step_check() -> None:
         "under one time budget, and compare them fairly."
     )
     st.slider("Budget (seconds)", min_value=3, max_value=300, step=1, **remember("budget", 30))
+    st.checkbox(
+        "The rows are in time order (evaluate on later rows, never on earlier ones)",
+        **remember("time_ordered", False),
+    )
     if st.button("Run the check", key="run_check", type="primary"):
         run_check_now(data)
     report = st.session_state.report
@@ -382,7 +386,12 @@ def run_check_now(data: dict[str, Any]) -> None:
             dataset = data["dataset"]
             if task != dataset.task:
                 dataset = data["load"](task)  # the user corrected the task in step 1 or 2
-            report = run_check(dataset, budget=budget, progress=progress)
+            report = run_check(
+                dataset,
+                budget=budget,
+                time_ordered=bool(st.session_state.time_ordered),
+                progress=progress,
+            )
         except AdvisorError as exc:
             status.update(label="The check could not run", state="error")
             st.error(str(exc), icon=":material/warning:")

@@ -351,3 +351,88 @@ def test_uploads_stay_in_the_session_folder_and_failed_ones_leave_nothing(app):
     assert (second / "second.csv").is_file()
     other = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert other.session_state.workdir.name != app.session_state.workdir.name
+
+
+def _model(name, family, score, status="ok", message=None):
+    return {
+        "name": name,
+        "family": family,
+        "score": score,
+        "score_std": None if score is None else 0.01,
+        "fit_seconds": 0.5,
+        "status": status,
+        "message": message,
+    }
+
+
+CANNED_REPORT = {
+    "schema": "advisor.feasibility/1",
+    "task": "multiclass",
+    "modality": "tabular",
+    "metric": "accuracy",
+    "higher_is_better": True,
+    "verdict": "classical",
+    "margin": -0.04,
+    "p_value": 0.01,
+    "best_classical": _model("svm", "classical", 0.97),
+    "best_deep_learning": _model("mlp", "deep_learning", 0.93),
+    "models": [
+        _model("svm", "classical", 0.97),
+        _model("mlp", "deep_learning", 0.93),
+        _model("dummy", "baseline", 0.33),
+        _model("xgboost", "classical", None, "timeout", "stopped at its time limit"),
+    ],
+    "learning_curve": [
+        {"model": m, "family": f, "fraction": fr, "train_rows": n, "score": s, "score_std": 0.0}
+        for m, f in (("svm", "classical"), ("mlp", "deep_learning"))
+        for fr, n, s in ((0.25, 30, 0.8), (0.5, 60, 0.9), (1.0, 120, 0.95))
+    ],
+    "curve_summary": "Both gain from more rows; deep learning is not catching up.",
+    "warnings": ["Duplicate rows: 1 row(s) repeat another row's features exactly."],
+    "budget_seconds": 7.0,
+    "elapsed_seconds": 6.5,
+    "profile": {"task": "multiclass", "modality": "tabular"},
+    "dataset": "iris",
+    "rows": 150,
+    "rows_total": 150,
+    "evaluation": "stratified 5-fold cross-validation",
+    "seed": 0,
+}
+
+
+def test_the_check_step_passes_the_choices_and_shows_every_part_of_the_report(app, monkeypatch):
+    from advisor.check import runner
+    from advisor.check.result import FeasibilityReport
+
+    calls = []
+
+    def fake_run_check(dataset, **options):
+        calls.append((dataset.name, options))
+        options["progress"]("candidate_start", {"name": "svm", "seconds": 1.5, "done": 0})
+        options["progress"]("candidate_finish", {"name": "svm", "status": "ok", "score": 0.97})
+        return FeasibilityReport.from_dict(CANNED_REPORT)
+
+    monkeypatch.setattr(runner, "run_check", fake_run_check)
+    _use_example(app, "iris")
+    _go(app, 4)
+    app.slider(key="budget").set_value(7)
+    app.checkbox(key="time_ordered").check()
+    app.button(key="run_check").click().run()
+    assert not app.exception and not _errors(app)
+    ((name, options),) = calls
+    assert name == "iris"
+    assert (options["budget"], options["time_ordered"]) == (7.0, True)
+    texts = _texts(app)
+    assert "Training **svm** for up to 1.5 s…" in texts
+    assert "**svm**: ok, score 0.9700" in texts
+    assert app.subheader[0].value.startswith("Classical: svm beats the neural network")
+    board = app.table[0].value
+    assert list(board["model"]) == ["svm", "mlp", "dummy", "xgboost"]
+    assert list(board["accuracy"]) == ["0.9700", "0.9300", "0.3300", "—"]
+    assert board["status"].iloc[3] == "timeout: stopped at its time limit"
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 2  # the leaderboard and the learning curve
+    assert "**Learning curve** · accuracy as the training rows grow" in texts
+    assert "deep learning is not catching up" in texts
+    assert [w.value for w in app.warning] == CANNED_REPORT["warnings"]
+    assert "stratified 5-fold cross-validation · 150 of 150 rows · 6.5 s of a 7 s budget" in texts
