@@ -436,3 +436,35 @@ def test_the_check_step_passes_the_choices_and_shows_every_part_of_the_report(ap
     assert "deep learning is not catching up" in texts
     assert [w.value for w in app.warning] == CANNED_REPORT["warnings"]
     assert "stratified 5-fold cross-validation · 150 of 150 rows · 6.5 s of a 7 s budget" in texts
+
+
+def test_a_check_that_cannot_run_says_why_and_the_app_keeps_working(app, monkeypatch):
+    from advisor.check import runner
+    from advisor.errors import CheckError
+
+    def refusing_run_check(dataset, **options):
+        raise CheckError("The data has too few rows for a check: expected at least 20.")
+
+    monkeypatch.setattr(runner, "run_check", refusing_run_check)
+    _use_example(app, "iris")
+    _go(app, 4)
+    app.button(key="run_check").click().run()
+    assert not app.exception
+    assert _errors(app) == ["The data has too few rows for a check: expected at least 20."]
+    assert app.session_state.report is None
+    _go(app, 5)
+    assert "No check was run" in app.info[0].value
+
+
+def test_a_project_name_that_cannot_be_a_package_is_refused_in_the_page(app):
+    _go(app, 5)
+    app.text_input(key="project_name").set_value("!!!").run()
+    app.button(key="generate").click().run()
+    assert not app.exception
+    (error,) = _errors(app)
+    assert error.startswith("the project name '!!!' cannot become a Python package name")
+    assert app.session_state.project is None
+    app.text_input(key="project_name").set_value("churn").run()
+    app.button(key="generate").click().run()
+    assert not _errors(app)
+    assert app.session_state.project["archive"].name == "churn"
