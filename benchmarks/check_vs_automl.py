@@ -1,0 +1,279 @@
+"""advisor check against FLAML and LazyPredict: wall time, peak memory, best classical score.
+
+Not part of the test suite. Needs the bench extra: ``pip install -e ".[bench]"``.
+
+    python benchmarks/check_vs_automl.py                      # every dataset, budget 30 s
+    python benchmarks/check_vs_automl.py --budget 60 --repeats 3 --only breast_cancer
+
+Each tool runs in a fresh process of its own; its whole process tree (advisor's fork
+server and children included) is sampled with psutil for the peak resident memory.
+Scores are what each tool reports for its best classical model: advisor the mean over its
+cross-validation splits (or repeated holdouts), FLAML its own validation score of the best
+configuration, LazyPredict the best test score on one 80/20 split (its "ROC AUC" is
+computed from predicted labels, not probabilities). LazyPredict has no budget: it fits
+~30 models; it is stopped after ``--lazy-limit`` seconds and skipped on the 1M-row file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve()
+BUNDLED = ("breast_cancer", "wine", "iris", "digits", "diabetes")
+GENERATED = {
+    # name: (rows, features, task)
+    "gen_10k_x20": (10_000, 20, "binary"),
+    "gen_100k_x50_reg": (100_000, 50, "regression"),
+    "gen_1m_x50": (1_000_000, 50, "binary"),
+}
+MEMORY_CAP = 8 * 2**30  # bytes of address space for the FLAML and LazyPredict workers
+METRIC = {"binary": "roc_auc", "multiclass": "accuracy", "regression": "rmse"}
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def task_of(name: str) -> str:
+    if name in GENERATED:
+        return GENERATED[name][2]
+    return {"diabetes": "regression", "breast_cancer": "binary"}.get(name, "multiclass")
+
+
+def generated_file(name: str, folder: Path) -> Path:
+    """Write a generated dataset once as Parquet (a 1M × 50 CSV would be ~1 GB)."""
+    path = folder / f"{name}.parquet"
+    if path.exists():
+        return path
+    import pandas as pd
+    from sklearn.datasets import make_classification, make_friedman1
+
+    rows, features, task = GENERATED[name]
+    if task == "regression":
+        X, y = make_friedman1(n_samples=rows, n_features=features, noise=1.0, random_state=0)
+    else:
+        X, y = make_classification(
+            n_samples=rows,
+            n_features=features,
+            n_informative=min(20, features // 2),
+            n_redundant=5,
+            flip_y=0.03,
+            random_state=0,
+        )
+    frame = pd.DataFrame(X.astype(np.float32), columns=[f"x{i}" for i in range(features)])
+    frame["target"] = y
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def load_xy(name: str, folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    if name in BUNDLED:
+        from sklearn import datasets
+
+        return getattr(datasets, f"load_{name}")(return_X_y=True)
+    import pandas as pd
+
+    frame = pd.read_parquet(generated_file(name, folder))
+    y = frame.pop("target").to_numpy()
+    return frame.to_numpy(), y
+
+
+# --- one tool, in its own process ------------------------------------------------------------
+
+
+def worker(tool: str, name: str, budget: float, folder: Path) -> dict:
+    """Run one tool on one dataset in this process; return its best classical score."""
+    import resource
+
+    # A cap on this process's memory: LazyPredict's kernel models would otherwise try to
+    # allocate rows² matrices on the big files, on a machine shared with others.
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+    task = task_of(name)
+    X, y = load_xy(name, folder)
+    if tool == "flaml":
+        from flaml import AutoML
+
+        automl = AutoML()
+        flaml_task = "regression" if task == "regression" else "classification"
+        # FLAML's xgboost learners pass a 'callbacks' argument that xgboost 3 removed.
+        learners = ["lgbm", "rf", "extra_tree"] + ([] if task == "regression" else ["lrl1"])
+        automl.fit(
+            X,
+            y,
+            task=flaml_task,
+            time_budget=budget,
+            metric=METRIC[task],
+            estimator_list=learners,
+            verbose=0,
+            seed=0,
+        )
+        loss = automl.best_loss
+        score = loss if task == "regression" else 1.0 - loss
+        return {"score": score, "best": automl.best_estimator}
+    if tool == "lazypredict":
+        from lazypredict.Supervised import LazyClassifier, LazyRegressor
+        from sklearn.model_selection import train_test_split
+
+        stratify = None if task == "regression" else y
+        parts = train_test_split(X, y, test_size=0.2, random_state=0, stratify=stratify)
+        kind = LazyRegressor if task == "regression" else LazyClassifier
+        models = kind(verbose=0, ignore_warnings=True, n_jobs=1).fit(*parts)
+        models = models[0] if isinstance(models, tuple) else models
+        column = {"binary": "ROC AUC", "multiclass": "Accuracy", "regression": "RMSE"}[task]
+        best = models[column].idxmin() if task == "regression" else models[column].idxmax()
+        return {"score": float(models.loc[best, column]), "best": str(best)}
+    raise SystemExit(f"unknown tool {tool}")
+
+
+def measure(command: list[str], limit: float) -> dict:
+    """Run a command, sampling its process tree's memory; wall time and peak RSS (MB)."""
+    import psutil
+
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    root = psutil.Process(process.pid)
+    peak = 0
+    timed_out = False
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        if time.monotonic() - started > limit:
+            for p in [*root.children(recursive=True), root]:
+                with contextlib.suppress(psutil.Error):
+                    p.kill()
+            timed_out = True
+            break
+        time.sleep(0.1)
+    output = process.communicate()[0] if not timed_out else ""
+    return {
+        "wall": time.monotonic() - started,
+        "peak_mb": peak / 2**20,
+        "output": output,
+        "timed_out": timed_out,
+        "rc": process.returncode,
+    }
+
+
+def run_advisor(name: str, budget: float, folder: Path) -> dict:
+    out = folder / f"advisor-{name}.json"
+    source = ["--example", name] if name in BUNDLED else [str(generated_file(name, folder))]
+    advisor = Path(sys.executable).with_name("advisor")
+    command = [str(advisor), "check", *source, "--budget", str(budget), "--json", str(out)]
+    result = measure(command, limit=budget * 3 + 120)
+    if result["rc"] != 0 or not out.exists():
+        return {**result, "score": None, "best": "failed"}
+    report = json.loads(out.read_text())
+    best = report["best_classical"] or {}
+    return {
+        **result,
+        "score": best.get("score"),
+        "best": best.get("name"),
+        "elapsed": report["elapsed_seconds"],
+        "verdict": report["verdict"],
+        "rows_used": report["rows"],
+    }
+
+
+def run_other(tool: str, name: str, budget: float, folder: Path, limit: float) -> dict:
+    command = [sys.executable, str(HERE), "--worker", tool, name, "--budget", str(budget)]
+    command += ["--data-dir", str(folder)]
+    result = measure(command, limit=limit)
+    if result["timed_out"] or result["rc"] != 0:
+        why = "stopped" if result["timed_out"] else "failed"
+        return {**result, "score": None, "best": why}
+    lines = [line for line in result["output"].splitlines() if line.startswith("{")]
+    return {**result, **json.loads(lines[-1])}
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", type=float, default=30.0)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--lazy-limit", type=float, default=300.0)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--worker", nargs=2, metavar=("TOOL", "DATASET"))
+    args = parser.parse_args()
+    folder = args.data_dir or Path(tempfile.gettempdir()) / "advisor-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], args.worker[1], args.budget, folder)))
+        return
+    names = args.only or [*BUNDLED, *GENERATED]
+    rows = []
+    for name in names:
+        if name in GENERATED:
+            generated_file(name, folder)
+        runs: dict[str, list[dict]] = {"advisor": [], "flaml": [], "lazypredict": []}
+        for _ in range(args.repeats):
+            runs["advisor"].append(run_advisor(name, args.budget, folder))
+            runs["flaml"].append(
+                run_other("flaml", name, args.budget, folder, args.budget * 3 + 60)
+            )
+            big = name in GENERATED and GENERATED[name][0] >= 1_000_000
+            if not big:
+                runs["lazypredict"].append(
+                    run_other("lazypredict", name, args.budget, folder, args.lazy_limit)
+                )
+        for tool, results in runs.items():
+            if not results:
+                rows.append(
+                    (name, tool, "not run (no budget; ~30 models on 1M rows)", "", "", "", "")
+                )
+                continue
+            rows.append(_row(name, tool, results))
+        _print(rows, args)
+        sys.stdout.flush()
+    (folder / "results.json").write_text(json.dumps(rows, indent=1))
+
+
+def _row(name: str, tool: str, results: list[dict]) -> tuple:
+    def median(key: str) -> float | None:
+        values = [r[key] for r in results if r.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    score = median("score")
+    extra = ""
+    if tool == "advisor":
+        elapsed = [r["elapsed"] for r in results if r.get("elapsed") is not None]
+        extra = f"in-run {max(elapsed):.1f} s, {results[-1].get('verdict')}" if elapsed else ""
+        extra += f", {results[-1].get('rows_used')} rows" if results[-1].get("rows_used") else ""
+    return (
+        name,
+        tool,
+        f"{score:.4f}" if score is not None else results[-1]["best"],
+        str(results[-1]["best"]),
+        f"{median('wall'):.1f}",
+        f"{median('peak_mb'):.0f}",
+        extra,
+    )
+
+
+def _print(rows: list[tuple], args: argparse.Namespace) -> None:
+    header = ("dataset", "tool", "best classical", "model", "wall s", "peak MB", "notes")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(f"\nbudget {args.budget:g} s, medians of {args.repeats} run(s), cpu={os.cpu_count()}")
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
