@@ -47,7 +47,7 @@ figure { margin: 1em 0; } svg { max-width: 100%; height: auto; }
 </head>
 <body>
 <h1>Do we need deep learning here? — {{ r.dataset }}</h1>
-<p class="verdict"><strong>{{ verdict_word }}.</strong> {{ r.sentence() }}</p>
+<p class="verdict">{{ r.sentence() }}</p>
 <p class="muted">{{ r.task }} {{ r.modality }} data, {{ "{:,}".format(r.rows) }} rows
 {%- if r.rows_total > r.rows %} (sampled from {{ "{:,}".format(r.rows_total) }}){% endif %};
 {{ r.evaluation }}; metric {{ metric }}
@@ -117,9 +117,6 @@ def render_html(report: Any) -> str:
         r=report,
         metric=METRIC_NAMES.get(report.metric, report.metric),
         names=METRIC_NAMES,
-        verdict_word={"classical": "Classical", "deep_learning": "Deep learning", "tie": "Tie"}[
-            report.verdict
-        ],
         colour={"classical": "#1f77b4", "deep_learning": "#d62728", "tie": "#777"}[report.verdict],
         margin_words=report._margin_words(),
         threshold=f"{delta(report.metric):g}"
@@ -143,16 +140,17 @@ def leaderboard_chart(report: Any) -> str:
     figure = Figure(figsize=(7.5, 0.45 * max(2, len(scored)) + 1.0))
     axes = figure.subplots()
     names = [m.name for m in scored][::-1]
-    axes.barh(
+    bars = axes.barh(
         names,
         [m.score for m in scored][::-1],
         xerr=[m.score_std or 0.0 for m in scored][::-1],
         color=[FAMILY_COLOURS[m.family] for m in scored][::-1],
         capsize=3,
     )
-    if scored and report.higher_is_better:
-        low = min(m.score for m in scored if m.family != "baseline") if len(scored) > 1 else 0
-        axes.set_xlim(max(0.0, low - 0.1 * (1.0 - low) - 0.02), 1.0 if low <= 1 else None)
+    axes.bar_label(bars, fmt="%.4f", padding=4, fontsize=8)
+    if scored and report.higher_is_better and max(m.score for m in scored) <= 1.0:
+        low = min(m.score for m in scored)
+        axes.set_xlim(max(0.0, low - 0.05) if low > 0.5 else 0.0, 1.08)
     axes.set_xlabel(METRIC_NAMES.get(report.metric, report.metric))
     axes.set_title(
         "Leaderboard (mean ± std across splits; grey: floor, blue: classical, red: neural)",

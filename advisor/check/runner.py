@@ -168,7 +168,7 @@ def row_cap(dataset: Any, budget: float) -> int:
     """How many rows the budget can evaluate for this kind of data."""
     if dataset.modality == "image":
         pixels = int(np.prod(np.asarray(dataset.X).shape[1:]))
-        cap = PIXELS_PER_SECOND * budget / max(1, pixels) * 100
+        cap = PIXELS_PER_SECOND * budget / max(1, pixels)
     elif dataset.modality == "text":
         cap = TEXT_ROWS_PER_SECOND * budget
     else:
