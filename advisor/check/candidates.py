@@ -218,12 +218,12 @@ class TunedXGBoost(BaseEstimator):
         best, best_loss = None, np.inf
         for depth in (3, 6):
             model = kind(
-                n_estimators=1000,
+                n_estimators=500,
                 max_depth=depth,
                 learning_rate=0.1,
                 subsample=0.8,
                 colsample_bytree=0.8,
-                early_stopping_rounds=30,
+                early_stopping_rounds=20,
                 tree_method="hist",
                 n_jobs=self.threads,
                 random_state=self.seed,
@@ -259,7 +259,7 @@ def _linear(context: Context, deadline: float | None) -> Any:
         model = RidgeCV(alphas=np.logspace(-3, 3, 7))
     else:
         # C chosen by 3-fold cross-validation inside the training rows.
-        model = LogisticRegressionCV(Cs=5, cv=3, max_iter=2000)
+        model = LogisticRegressionCV(Cs=4, cv=3, max_iter=2000)
     return make_pipeline(_features(context), model)
 
 
@@ -274,7 +274,7 @@ def _gradient_boosting(context: Context, deadline: float | None) -> Any:
     )
     # Rounds chosen by early stopping on an inner 10 % validation share.
     model = kind(
-        max_iter=300, early_stopping=True, validation_fraction=0.1, random_state=context.seed
+        max_iter=200, early_stopping=True, validation_fraction=0.1, random_state=context.seed
     )
     return make_pipeline(_features(context, scale=False), model)
 
