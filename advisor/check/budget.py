@@ -59,14 +59,6 @@ class Budget:
         return max(0.0, self.end - time.monotonic())
 
 
-def split_slots(weights: list[float], seconds: float) -> list[float]:
-    """Seconds for each of several jobs, in proportion to their weights."""
-    total = sum(weights)
-    if total <= 0:
-        return [0.0 for _ in weights]
-    return [seconds * w / total for w in weights]
-
-
 @dataclass(frozen=True)
 class ChildOutcome:
     """What came back from a child: the messages it sent, and how it ended."""

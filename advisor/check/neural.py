@@ -102,7 +102,7 @@ class _TorchEstimator(BaseEstimator):
             random_state=self.seed,
             stratify=stratify,
         )
-        self._fit_inputs(_take(X, train_rows))
+        self._fit_inputs(X[train_rows])
         self.module_ = self._module(X, n_outputs)
         if classify:
             y_tensor = torch.as_tensor(target, dtype=torch.long)
@@ -176,7 +176,7 @@ class _TorchEstimator(BaseEstimator):
         import torch
 
         self.module_.eval()
-        rows = np.arange(_length(X))
+        rows = np.arange(X.shape[0])
         parts = []
         with torch.no_grad():
             for start in range(0, len(rows), 1024):
@@ -298,11 +298,3 @@ class TextNet(_TorchEstimator):
 
     def _module(self, X, n_outputs):
         return _bag_module(self.n_features_in_, self.width, n_outputs)
-
-
-def _take(X: Any, rows: np.ndarray) -> Any:
-    return X[rows]
-
-
-def _length(X: Any) -> int:
-    return X.shape[0]
