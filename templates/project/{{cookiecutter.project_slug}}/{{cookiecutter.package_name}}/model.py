@@ -64,10 +64,14 @@ def build_model(params: dict[str, Any]):
     the loss can be tracked epoch by epoch like a neural network's."""
     from sklearn.linear_model import SGDClassifier, SGDRegressor
 
-    alpha = params["model"]["alpha"]
+    alpha, eta0, seed = params["model"]["alpha"], params["model"]["eta0"], params["seed"]
     if TASK == "regression":
-        return SGDRegressor(alpha=alpha, random_state=params["seed"])
-    return SGDClassifier(loss="log_loss", alpha=alpha, random_state=params["seed"])
+        return SGDRegressor(alpha=alpha, eta0=eta0, random_state=seed)
+    # A constant step: sklearn's default "optimal" schedule takes huge first steps and then
+    # wanders, so the loss of later epochs can end above the first.
+    return SGDClassifier(
+        loss="log_loss", alpha=alpha, learning_rate="constant", eta0=eta0, random_state=seed
+    )
 
 
 def featurize(x: np.ndarray) -> Any:

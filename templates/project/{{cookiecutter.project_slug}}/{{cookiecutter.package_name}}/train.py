@@ -4,7 +4,8 @@
 
 Run it with `python -m {{ cookiecutter.package_name }}.train` (CPU or one GPU).
 {%- if neural %}
-Several GPUs: `torchrun --standalone --nproc_per_node 4 -m {{ cookiecutter.package_name }}.train`.
+Several GPUs, one process each:
+`torchrun --standalone --nproc_per_node 4 -m {{ cookiecutter.package_name }}.train`.
 {%- endif %}
 """
 
