@@ -65,6 +65,12 @@ def resolve_answers(
                 f"--modality {modality} contradicts the report, which is about "
                 f"{measured['modality']} data; leave --modality out"
             )
+        if chosen.modality != measured["modality"]:
+            raise RecipeError(
+                f"recipe {chosen.name} is for {chosen.modality} data but the report is about "
+                f"{measured['modality']} data; pick a {measured['modality']} recipe ('advisor "
+                "recipes list') or leave --recipe out"
+            )
         modality, task = measured["modality"], task or measured["task"]
     chosen = chosen.with_choices(
         framework=framework, tracking=tracking, versioning=versioning, modality=modality, task=task

@@ -206,6 +206,12 @@ def test_a_report_picks_the_recipe_from_its_verdict(tmp_path: Path) -> None:
     assert generate.resolve_answers(baseline=REPORT).recipe == "tabular-xgboost"
     with pytest.raises(RecipeError, match=r"^--modality text contradicts the report"):
         generate.resolve_answers("text-sklearn", modality="text", baseline=REPORT)
+    with pytest.raises(RecipeError) as caught:
+        generate.resolve_answers("image-pytorch", baseline=REPORT)
+    assert str(caught.value) == (
+        "recipe image-pytorch is for image data but the report is about tabular data; pick a "
+        "tabular recipe ('advisor recipes list') or leave --recipe out"
+    )
     with pytest.raises(ReportError):
         generate.resolve_answers("tabular-xgboost", baseline={"schema": "nope"})
 
