@@ -51,6 +51,15 @@ def recipes() -> dict[str, Any]:
     return load_recipes()
 
 
+@st.cache_resource(show_spinner=False)
+def session_folders():
+    # One registry per server process, shared by all sessions (see advisor.uploads).
+    from advisor.uploads import SessionFolders, sweep_stale_folders
+
+    sweep_stale_folders()  # what a crashed server left behind
+    return SessionFolders()
+
+
 @st.cache_resource(show_spinner="Loading the example…")
 def example_dataset(name: str, task: str | None = None):
     # A resource, not cache_data: every session shares the one read-only Dataset.
@@ -68,12 +77,10 @@ def init_state() -> None:
         st.session_state.step = STEPS[0]
     if "answers" not in st.session_state:
         st.session_state.answers = q.default_answers(vocabulary())
+    # Every run frees the folders of sessions that ended (a dictionary walk: cheap).
+    session_folders().release_gone(session_is_alive, grace=reconnect_seconds())
     if "workdir" not in st.session_state:
-        from advisor.uploads import session_folder, sweep_stale_folders
-
-        sweep_stale_folders()
-        # Deleted with the session (the object is garbage-collected) or at server exit.
-        st.session_state.workdir = session_folder()
+        st.session_state.workdir = workdir()
     for key in ("data", "inferred", "data_error", "report", "project"):
         if key not in st.session_state:
             st.session_state[key] = None
@@ -82,7 +89,22 @@ def init_state() -> None:
 
 
 def workdir() -> Path:
-    return Path(st.session_state.workdir.name)
+    """This session's private folder (uploads, reports, generated projects)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return session_folders().folder(get_script_run_ctx().session_id)
+
+
+def session_is_alive(session_id: str) -> bool:
+    from streamlit.runtime import Runtime
+
+    # No runtime (AppTest, bare mode): nothing can say a session ended, so keep it.
+    return not Runtime.exists() or Runtime.instance().is_active_session(session_id)
+
+
+def reconnect_seconds() -> float:
+    # A dropped connection may resume the session this long after; keep its files till then.
+    return float(st.get_option("server.disconnectedSessionTTL"))
 
 
 def go_to(step: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import shutil
 import stat
 import time
 import zipfile
@@ -14,6 +15,7 @@ import pytest
 
 from advisor.errors import DataError
 from advisor.uploads import (
+    SessionFolders,
     extract_image_zip,
     safe_filename,
     save_upload,
@@ -141,3 +143,33 @@ def test_zip_folder_keeps_the_project_folder_as_top_level(tmp_path):
     assert archive == tmp_path / "out" / "churn.zip"
     with zipfile.ZipFile(archive) as zipped:
         assert {"churn/README.md", "churn/src/train.py"} <= set(zipped.namelist())
+
+
+def test_session_folders_are_released_only_after_the_session_is_gone_for_the_grace(tmp_path):
+    folders = SessionFolders(tmp_path)
+    alive = {"a": True, "b": True}
+    a, b = folders.folder("a"), folders.folder("b")
+    assert a != b and a.is_dir() and b.is_dir()
+    assert folders.folder("a") == a  # the same folder for the same session
+    alive["b"] = False
+    assert folders.release_gone(alive.get, grace=120, now=1000.0) == []
+    assert b.is_dir()  # b may still reconnect
+    assert folders.release_gone(alive.get, grace=120, now=1119.0) == []
+    assert folders.release_gone(alive.get, grace=120, now=1120.0) == ["b"]
+    assert not b.exists() and a.is_dir()
+    assert len(folders) == 1
+
+
+def test_a_session_back_within_the_grace_keeps_its_folder(tmp_path):
+    folders = SessionFolders(tmp_path)
+    folder = folders.folder("a")
+    folders.release_gone(lambda _: False, grace=60, now=0.0)
+    folders.folder("a")  # the session ran again: it is back
+    assert folders.release_gone(lambda _: False, grace=60, now=100.0) == []
+    assert folder.is_dir()
+
+
+def test_a_removed_session_folder_is_made_again(tmp_path):
+    folders = SessionFolders(tmp_path)
+    shutil.rmtree(folders.folder("a"))
+    assert folders.folder("a").is_dir()
