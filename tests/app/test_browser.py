@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ CHROMIUM_ARGS = [
 START_TIMEOUT = 60  # seconds for the server to answer its health check
 BUDGET = 12  # seconds for the check: small, yet enough for a real leaderboard on 2 busy cores
 STEP_TIMEOUT = 60_000  # milliseconds for a step's content to appear (the check: more)
+RECONNECT_SECONDS = 1  # server.disconnectedSessionTTL: how long an ended session's files stay
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,10 +50,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    tmp: Path  # the server's temporary folder, where the session folders are made
+
+    def session_folders(self) -> set[Path]:
+        return set(self.tmp.glob("advisor-session-*"))
+
+
 @pytest.fixture(scope="module")
-def server():
-    """``streamlit run app.py`` on a free localhost port; yields its address."""
+def server(tmp_path_factory):
+    """``streamlit run app.py`` on a free localhost port, its temporary files in a folder
+    of its own and a 1 s reconnect window (so ended sessions are freed quickly)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_path_factory.mktemp("server-tmp")
     port = _free_port()
     log = (ARTIFACTS / "server.log").open("w")
     process = subprocess.Popen(
@@ -69,11 +82,13 @@ def server():
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            "--server.disconnectedSessionTTL",
+            str(RECONNECT_SECONDS),
         ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT
@@ -88,7 +103,7 @@ def server():
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'server.log'}")
             time.sleep(0.3)
-        yield url
+        yield Server(url=url, tmp=tmp)
     finally:
         process.terminate()
         try:
@@ -114,7 +129,7 @@ def page(server, tmp_path):
         try:
             tab = context.new_page()
             tab.set_default_timeout(STEP_TIMEOUT)
-            tab.goto(server)
+            tab.goto(server.url)
             yield tab
         finally:
             context.close()
@@ -209,3 +224,25 @@ def test_questions_to_check_to_downloaded_project(page, tmp_path):
         "tabular",
     )
     assert answers.baseline["measured"] is True  # the check's result is baked in
+
+
+def test_each_session_has_its_own_folder_and_it_goes_when_the_session_ends(server, page):
+    page.get_by_text("What the model predicts").wait_for()
+    before = server.session_folders()
+    assert before  # this page's session has its folder
+    other = page.context.new_page()
+    other.goto(server.url)
+    other.get_by_text("What the model predicts").wait_for()
+    _settle(other)
+    (theirs,) = server.session_folders() - before  # a second session, a second folder
+    other.close()
+    # Any session's next runs notice the ended one, and free its folder after the window.
+    deadline = time.monotonic() + 30
+    while theirs.exists() and time.monotonic() < deadline:
+        page.wait_for_timeout(1000 * RECONNECT_SECONDS)
+        page.get_by_role("button", name="Next →").click()
+        _settle(page)
+        page.get_by_role("button", name="← Back").click()
+        _settle(page)
+    assert not theirs.exists()
+    assert server.session_folders() & before  # this page's folder is still there
