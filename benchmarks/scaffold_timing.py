@@ -26,16 +26,16 @@ RENDER_TARGET_S = 2.0
 TRAIN_TARGET_S = 30.0
 
 
-def time_render(recipe: str, versioning: str | None, repeats: int) -> tuple[float, Path]:
-    """Median seconds to render `recipe`; also a rendered copy to train."""
+def time_render(
+    recipe: str, versioning: str | None, repeats: int, scratch: Path
+) -> tuple[float, Path]:
+    """Median seconds to render `recipe` into a fresh folder; also the last project."""
     seconds = []
-    keep = Path(tempfile.mkdtemp(prefix="scaffold-timing-"))
-    for index in range(repeats):
-        out = Path(tempfile.mkdtemp(prefix="scaffold-timing-"))
+    for _ in range(repeats):
+        out = Path(tempfile.mkdtemp(dir=scratch))
         started = time.perf_counter()
-        scaffold_project(recipe, versioning=versioning, name=f"bench {index}", output_dir=out)
+        project = scaffold_project(recipe, versioning=versioning, name="bench", output_dir=out)
         seconds.append(time.perf_counter() - started)
-    project = scaffold_project(recipe, versioning=versioning, name="bench", output_dir=keep)
     return statistics.median(seconds), project
 
 
@@ -67,9 +67,10 @@ def main() -> None:
     rows = []
     for name in names:
         recipe = recipes[name]
-        render_s, project = time_render(name, None, args.repeats)
-        plain_s, _ = time_render(name, "none", args.repeats)
-        train_s = time_training(project, args.train_repeats)
+        with tempfile.TemporaryDirectory(prefix="scaffold-timing-") as scratch:
+            render_s, project = time_render(name, None, args.repeats, Path(scratch))
+            plain_s, _ = time_render(name, "none", args.repeats, Path(scratch))
+            train_s = time_training(project, args.train_repeats)
         stack = f"{recipe.framework}/{recipe.tracking}/{recipe.versioning}"
         rows.append((name, stack, f"{render_s:.2f}", f"{plain_s:.2f}", f"{train_s:.1f}"))
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
