@@ -466,3 +466,34 @@ def test_a_project_name_that_cannot_be_a_package_is_refused_in_the_page(app):
     app.button(key="generate").click().run()
     assert not _errors(app)
     assert app.session_state.project["archive"].name == "churn"
+
+
+def _parquet() -> bytes:
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    frame = pd.DataFrame({"x": np.arange(40.0), "colour": ["red", "blue"] * 20})
+    frame["label"] = (frame["x"] > 20).astype(int)
+    frame.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+REVIEWS = "review,label\n" + "".join(
+    f'"this product number {i} was {word} and I would say so again",{i % 2}\n'
+    for i, word in enumerate(["great", "awful"] * 15)
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("table.parquet", _parquet(), ("binary", "tabular", "40")),
+        ("reviews.csv", REVIEWS.encode(), ("binary", "text", "30")),
+    ],
+    ids=["parquet", "text-csv"],
+)
+def test_uploaded_tables_are_profiled(app, name, data, expected):
+    _upload(app, name, data)
+    assert not _errors(app)
+    table = _profile_table(app)
+    assert (table["Task"], table["Modality"], table["Rows"]) == expected
