@@ -177,7 +177,17 @@ def test_questions_to_check_to_downloaded_project(page, tmp_path):
     _shot(page, "1-problem")
     _next(page)
 
-    # 2. The data: a bundled example, its inferred profile shown.
+    # 2. The data: a file that is not a table is refused in one line; then an example.
+    page.get_by_text("Upload a file").click()
+    _settle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "garbage.csv", "mimeType": "text/csv", "buffer": bytes(range(256)) * 8}]
+    )
+    page.get_by_text("garbage.csv").first.wait_for()
+    _settle(page)
+    page.get_by_role("button", name="Read this file").click()
+    page.get_by_text("Could not read garbage.csv as CSV (it holds binary data)").wait_for()
+    _shot(page, "2a-bad-upload")
     page.get_by_text("A bundled example").click()
     _settle(page)
     page.get_by_role("button", name="Use this example").click()
