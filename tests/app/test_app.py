@@ -338,16 +338,23 @@ def test_an_invalid_combination_is_explained_and_not_generated(app):
 
 
 def test_uploads_stay_in_the_session_folder_and_failed_ones_leave_nothing(app):
+    # AppTest gives every app in a process the same session id, so other tests' uploads
+    # may share this folder: look only at what this test adds.
     uploads = app.session_state.workdir / "uploads"
+
+    def added() -> set[Path]:
+        return set(uploads.iterdir()) - before if uploads.exists() else set()
+
+    before = set(uploads.iterdir()) if uploads.exists() else set()
     _upload(app, "garbage.csv", bytes(range(256)) * 8)
     assert _errors(app)
-    assert list(uploads.iterdir()) == []
+    assert added() == set()
     _upload(app, "first.csv", b"a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
     assert not _errors(app)
-    (first,) = uploads.iterdir()
+    (first,) = added()
     assert (first / "first.csv").is_file()
     _upload(app, "second.csv", b"a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
-    (second,) = uploads.iterdir()  # the first upload's folder went with its data
+    (second,) = added()  # the first upload's folder went with its data
     assert (second / "second.csv").is_file()
 
 
