@@ -517,6 +517,12 @@ def step_project() -> None:
         help="A recipe is a whole stack: framework, tracking, data versioning, hardware.",
     )
     recipe = available[st.session_state.recipe]
+    kept = st.session_state.kept
+    if kept.get("stack_of") != recipe.name:
+        # Another recipe (chosen, or suggested for new answers) brings its own stack.
+        for what in ("framework", "tracking", "versioning"):
+            kept.pop(f"project_{what}", None)
+        kept["stack_of"] = recipe.name
     st.caption(recipe.description)
     stack = ("framework", "tracking", "versioning")
     for column, what in zip(st.columns(3), stack, strict=True):
@@ -569,11 +575,7 @@ def step_project() -> None:
 
 
 def choose_recipe() -> None:
-    # A new recipe brings its own framework, tracking and versioning.
-    kept = st.session_state.kept
-    kept["recipe"] = st.session_state.recipe
-    for what in ("framework", "tracking", "versioning"):
-        kept.pop(f"project_{what}", None)
+    st.session_state.kept["recipe"] = st.session_state.recipe
 
 
 def suggested_recipe() -> str | None:

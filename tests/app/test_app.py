@@ -504,3 +504,15 @@ def test_uploaded_tables_are_profiled(app, name, data, expected):
     assert not _errors(app)
     table = _profile_table(app)
     assert (table["Task"], table["Modality"], table["Rows"]) == expected
+
+
+def test_choosing_another_recipe_brings_its_own_stack(app):
+    _go(app, 5)
+    app.selectbox(key="project_tracking").set_value("wandb").run()
+    assert app.selectbox(key="project_tracking").value == "wandb"
+    _go(app, 1)
+    _go(app, 5)
+    assert app.selectbox(key="project_tracking").value == "wandb"  # kept while away
+    app.selectbox(key="recipe").set_value("image-pytorch").run()
+    assert app.selectbox(key="project_framework").value == "pytorch"
+    assert app.selectbox(key="project_tracking").value == "tensorboard"  # image-pytorch's own
