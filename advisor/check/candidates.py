@@ -188,16 +188,25 @@ def _features(context: Context, *, scale: bool = True) -> Any:
 
 
 class TunedXGBoost(BaseEstimator):
-    """XGBoost with light tuning: a few depths, each with early stopping, the best kept.
+    """XGBoost with light tuning: two depths, each with early stopping, the better kept.
 
     The depth and the number of rounds are chosen on an inner validation share of the
-    training rows.
+    training rows. With a ``deadline`` (monotonic clock) boosting stops there, keeping the
+    best round so far, and a depth not yet tried is skipped.
     """
 
-    def __init__(self, *, task: str = "binary", seed: int = 0, threads: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        task: str = "binary",
+        seed: int = 0,
+        threads: int = 2,
+        deadline: float | None = None,
+    ) -> None:
         self.task = task
         self.seed = seed
         self.threads = threads
+        self.deadline = deadline
 
     def fit(self, X: Any, y: Any) -> TunedXGBoost:
         import xgboost
@@ -215,8 +224,11 @@ class TunedXGBoost(BaseEstimator):
             X, y, test_size=0.15, random_state=self.seed, stratify=stratify
         )
         kind = xgboost.XGBClassifier if classify else xgboost.XGBRegressor
+        callbacks = [_stop_at(self.deadline)] if self.deadline is not None else None
         best, best_loss = None, np.inf
-        for depth in (3, 6):
+        for depth in (6, 3):
+            if best is not None and self.deadline is not None and time.monotonic() > self.deadline:
+                break
             model = kind(
                 n_estimators=500,
                 max_depth=depth,
@@ -227,6 +239,7 @@ class TunedXGBoost(BaseEstimator):
                 tree_method="hist",
                 n_jobs=self.threads,
                 random_state=self.seed,
+                callbacks=callbacks,
             )
             model.fit(X_fit, y_fit, eval_set=[(X_val, y_val)], verbose=False)
             if model.best_score < best_loss:
@@ -241,6 +254,18 @@ class TunedXGBoost(BaseEstimator):
         if self.task != "regression":
             return self.classes_[self.model_.predict(X)]
         return self.model_.predict(X)
+
+
+def _stop_at(deadline: float) -> Any:
+    """An xgboost callback that stops boosting at ``deadline``; early stopping then keeps
+    the best round so far. Defined here so that xgboost is imported only when used."""
+    import xgboost
+
+    class StopAt(xgboost.callback.TrainingCallback):
+        def after_iteration(self, model: Any, epoch: int, evals_log: Any) -> bool:
+            return time.monotonic() > deadline
+
+    return StopAt()
 
 
 def _dummy(context: Context, deadline: float | None) -> Any:
@@ -282,7 +307,9 @@ def _gradient_boosting(context: Context, deadline: float | None) -> Any:
 def _xgboost(context: Context, deadline: float | None) -> Any:
     from sklearn.pipeline import make_pipeline
 
-    model = TunedXGBoost(task=context.task, seed=context.seed, threads=context.threads)
+    model = TunedXGBoost(
+        task=context.task, seed=context.seed, threads=context.threads, deadline=deadline
+    )
     return make_pipeline(_features(context, scale=False), model)
 
 
@@ -390,9 +417,9 @@ def ladder(context: Context) -> list[Candidate]:
         ]
     return [
         floor,
-        Candidate("ridge" if regression else "logistic", "classical", 1.2, _linear),
-        Candidate("hist_gradient_boosting", "classical", 1.2, _gradient_boosting),
-        Candidate("xgboost", "classical", 1.5, _xgboost),
+        Candidate("ridge" if regression else "logistic", "classical", 0.8, _linear),
+        Candidate("hist_gradient_boosting", "classical", 1.5, _gradient_boosting),
+        Candidate("xgboost", "classical", 1.5, _xgboost, cooperative=True),
         Candidate("svm", "classical", 0.6, _svm, skip=too_big),
         Candidate("mlp", "deep_learning", 1.0, _mlp, cooperative=True),
     ]

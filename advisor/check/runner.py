@@ -103,6 +103,17 @@ def run_check(
     if sample_note:
         warnings.insert(0, sample_note)
     warnings += [d for d in dataset.notes if d.startswith("Sampled")]
+    unfinished = [
+        m.name
+        for m in study.results
+        if m.family == "classical" and m.status in ("timeout", "failed")
+    ]
+    if unfinished and best_c is not None:
+        warnings.append(
+            f"Not every classical model finished: {', '.join(unfinished)} ran out of time or "
+            f"failed, so the comparison is against {best_c.name}; a stronger classical model "
+            "may exist. Run again with a larger --budget before trusting a deep-learning verdict."
+        )
     verdict, margin, p_value = "tie", None, None
     if best_c is not None and best_n is not None:
         comparison = compare(metrics[0], best_n.fold_scores, best_c.fold_scores)
