@@ -608,10 +608,14 @@ def generate_project(recipe) -> None:
             baseline=report.to_dict() if report is not None else None,
         )
     except AdvisorError as exc:
-        st.session_state.project = None
+        shutil.rmtree(output, ignore_errors=True)
         st.error(str(exc), icon=":material/warning:")
         return
+    previous = st.session_state.project
+    if previous is not None:
+        shutil.rmtree(previous["folder"], ignore_errors=True)  # one project kept per session
     st.session_state.project = {
+        "folder": output,
         "archive": q.archive_project(path),
         "recipe": recipe,
         "report": report,

@@ -462,6 +462,12 @@ def test_a_check_that_cannot_run_says_why_and_the_app_keeps_working(app, monkeyp
 
 
 def test_a_project_name_that_cannot_be_a_package_is_refused_in_the_page(app):
+    projects = app.session_state.workdir / "projects"
+
+    def folders() -> set[Path]:
+        return set(projects.iterdir()) if projects.exists() else set()
+
+    before = folders()
     _go(app, 5)
     app.text_input(key="project_name").set_value("!!!").run()
     app.button(key="generate").click().run()
@@ -469,10 +475,15 @@ def test_a_project_name_that_cannot_be_a_package_is_refused_in_the_page(app):
     (error,) = _errors(app)
     assert error.startswith("the project name '!!!' cannot become a Python package name")
     assert app.session_state.project is None
+    assert folders() == before  # nothing half-written
     app.text_input(key="project_name").set_value("churn").run()
     app.button(key="generate").click().run()
     assert not _errors(app)
     assert app.session_state.project["archive"].name == "churn"
+    (first,) = folders() - before
+    app.button(key="generate").click().run()
+    (second,) = folders() - before  # a new project replaces the old one's files
+    assert second != first
 
 
 def _parquet() -> bytes:
