@@ -288,19 +288,66 @@ def _linear(context: Context, deadline: float | None) -> Any:
     return make_pipeline(_features(context), model)
 
 
+class BoostingUntil(BaseEstimator):
+    """Histogram gradient boosting that grows in chunks of rounds and stops at ``deadline``.
+
+    Rounds are chosen by early stopping on an inner 10 % validation share; without a
+    deadline this is one ordinary fit of up to ``max_iter`` rounds.
+    """
+
+    def __init__(
+        self,
+        *,
+        task: str = "binary",
+        seed: int = 0,
+        max_iter: int = 200,
+        deadline: float | None = None,
+    ) -> None:
+        self.task = task
+        self.seed = seed
+        self.max_iter = max_iter
+        self.deadline = deadline
+
+    def fit(self, X: Any, y: Any) -> BoostingUntil:
+        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+        kind = (
+            HistGradientBoostingRegressor
+            if self.task == "regression"
+            else HistGradientBoostingClassifier
+        )
+        chunk = self.max_iter if self.deadline is None else 25
+        model = kind(
+            max_iter=chunk,
+            early_stopping=True,
+            validation_fraction=0.1,
+            warm_start=True,
+            random_state=self.seed,
+        )
+        while True:
+            model.fit(X, y)
+            stopped_early = model.n_iter_ < model.max_iter
+            if stopped_early or model.max_iter >= self.max_iter:
+                break
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                break
+            model.set_params(max_iter=min(self.max_iter, model.max_iter + chunk))
+        self.model_ = model
+        if self.task != "regression":
+            self.classes_ = model.classes_
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.model_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.model_.predict(X)
+
+
 def _gradient_boosting(context: Context, deadline: float | None) -> Any:
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.pipeline import make_pipeline
 
-    kind = (
-        HistGradientBoostingRegressor
-        if context.task == "regression"
-        else HistGradientBoostingClassifier
-    )
-    # Rounds chosen by early stopping on an inner 10 % validation share.
-    model = kind(
-        max_iter=200, early_stopping=True, validation_fraction=0.1, random_state=context.seed
-    )
+    model = BoostingUntil(task=context.task, seed=context.seed, deadline=deadline)
     return make_pipeline(_features(context, scale=False), model)
 
 
@@ -412,13 +459,15 @@ def ladder(context: Context) -> list[Candidate]:
                 "pixels_ridge" if regression else "pixels_logistic", "classical", 1.0, _linear
             ),
             Candidate("pixels_svm", "classical", 1.0, _svm, skip=too_big),
-            Candidate("pixels_gradient_boosting", "classical", 1.2, _gradient_boosting),
+            Candidate(
+                "pixels_gradient_boosting", "classical", 1.2, _gradient_boosting, cooperative=True
+            ),
             Candidate("cnn", "deep_learning", 1.0, _cnn, cooperative=True),
         ]
     return [
         floor,
         Candidate("ridge" if regression else "logistic", "classical", 0.8, _linear),
-        Candidate("hist_gradient_boosting", "classical", 1.5, _gradient_boosting),
+        Candidate("hist_gradient_boosting", "classical", 1.5, _gradient_boosting, cooperative=True),
         Candidate("xgboost", "classical", 1.5, _xgboost, cooperative=True),
         Candidate("svm", "classical", 0.6, _svm, skip=too_big),
         Candidate("mlp", "deep_learning", 1.0, _mlp, cooperative=True),
@@ -429,9 +478,15 @@ PARALLEL_CELLS = 2_000_000  # below this many input values, one thread is fastes
 
 
 def threads_for(X: Any) -> int:
-    """One thread for small data; the machine's cores (up to 4) for large data."""
+    """One thread for small data or a busy machine; up to 4 cores for large data.
+
+    OpenMP threads spin while they wait: on small data, or on cores that other processes
+    are using, extra threads slow a fit down many times over instead of speeding it up.
+    """
+    cores = os.cpu_count() or 1
+    busy = os.getloadavg()[0] >= cores if hasattr(os, "getloadavg") else False
     cells = int(np.prod(np.shape(X)))
-    return 1 if cells < PARALLEL_CELLS else max(1, min(4, os.cpu_count() or 1))
+    return 1 if cells < PARALLEL_CELLS or busy else max(1, min(4, cores))
 
 
 def context_for(
