@@ -210,6 +210,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--lazy-limit", type=float, default=300.0)
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--tools", nargs="*", default=["advisor", "flaml", "lazypredict"])
     parser.add_argument("--worker", nargs=2, metavar=("TOOL", "DATASET"))
     args = parser.parse_args()
     folder = args.data_dir or Path(tempfile.gettempdir()) / "advisor-bench"
@@ -234,6 +235,8 @@ def main() -> None:
                     run_other("lazypredict", name, args.budget, folder, args.lazy_limit)
                 )
         for tool, results in runs.items():
+            if tool not in args.tools:
+                continue
             if not results:
                 rows.append(
                     (name, tool, "not run (no budget; ~30 models on 1M rows)", "", "", "", "")
