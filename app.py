@@ -468,11 +468,23 @@ def show_report(report) -> None:
         hide_index=True,
     )
     if report.learning_curve:
-        curve = pd.DataFrame([p.to_dict() for p in report.learning_curve]).pivot_table(
-            index="train_rows", columns="model", values="score"
-        )
+        import altair as alt
+
+        points = pd.DataFrame([p.to_dict() for p in report.learning_curve])
         st.markdown(f"**Learning curve** · {report.metric} as the training rows grow")
-        st.line_chart(curve, x_label="training rows", y_label=report.metric)
+        # Altair rather than st.line_chart: close scores need an axis that does not start
+        # at zero, and each measured point should show.
+        curve = (
+            alt.Chart(points)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("train_rows:Q", title="training rows"),
+                y=alt.Y("score:Q", title=report.metric, scale=alt.Scale(zero=False)),
+                color=alt.Color("model:N", title="model"),
+                tooltip=["model", "train_rows", "score"],
+            )
+        )
+        st.altair_chart(curve, width="stretch")
     if report.curve_summary:
         st.write(report.curve_summary)
     for warning in report.warnings:
