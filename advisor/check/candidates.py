@@ -76,9 +76,12 @@ def fit_and_score(
     model.fit(take(X, train), y[train])
     fit_seconds = time.perf_counter() - started
     output = predict_output(model, take(X, test), context.task)
+    final = model.steps[-1][1] if hasattr(model, "steps") else model
     return {
         "scores": {m: score(m, y[test], output) for m in metrics},
         "fit_seconds": fit_seconds,
+        # A network stopped by its deadline was possibly still improving.
+        "out_of_time": getattr(final, "stopped_by_", None) == "deadline",
     }
 
 

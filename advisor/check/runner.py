@@ -320,9 +320,17 @@ class _Study:
             metric: round(float(np.mean([m["scores"][metric] for m in folds])), 6)
             for metric in self.metrics[1:]
         }
+        limited = sum(bool(m.get("out_of_time")) for m in folds)
+        note = None
+        if limited:
+            note = (
+                f"reached its time limit in {limited} of {len(folds)} splits while still "
+                "improving; a larger budget may raise its score"
+            )
         return ModelResult(
             name=candidate.name,
             family=candidate.family,
+            message=note,
             score=round(float(primary.mean()), 6),
             score_std=round(float(primary.std(ddof=1)) if len(primary) > 1 else 0.0, 6),
             fit_seconds=round(seconds, 3),
