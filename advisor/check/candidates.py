@@ -227,7 +227,10 @@ class TunedXGBoost(BaseEstimator):
             X, y, test_size=0.15, random_state=self.seed, stratify=stratify
         )
         kind = xgboost.XGBClassifier if classify else xgboost.XGBRegressor
-        callbacks = [_stop_at(self.deadline)] if self.deadline is not None else None
+        callbacks, hit = None, []
+        if self.deadline is not None:
+            stopper, hit = _stop_at(self.deadline)
+            callbacks = [stopper]
         best, best_loss = None, np.inf
         for depth in (6, 3):
             if best is not None and self.deadline is not None and time.monotonic() > self.deadline:
@@ -245,9 +248,14 @@ class TunedXGBoost(BaseEstimator):
                 callbacks=callbacks,
             )
             model.fit(X_fit, y_fit, eval_set=[(X_val, y_val)], verbose=False)
-            if model.best_score < best_loss:
-                best, best_loss = model, model.best_score
+            try:
+                loss = model.best_score
+            except AttributeError:  # stopped by the deadline before early stopping began
+                loss = next(iter(model.evals_result()["validation_0"].values()))[-1]
+            if loss < best_loss:
+                best, best_loss = model, loss
         self.model_, self.best_depth_ = best, best.max_depth
+        self.stopped_by_ = "deadline" if hit else "early_stopping"
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -259,16 +267,22 @@ class TunedXGBoost(BaseEstimator):
         return self.model_.predict(X)
 
 
-def _stop_at(deadline: float) -> Any:
-    """An xgboost callback that stops boosting at ``deadline``; early stopping then keeps
-    the best round so far. Defined here so that xgboost is imported only when used."""
+def _stop_at(deadline: float) -> tuple[Any, list[bool]]:
+    """An xgboost callback that stops boosting at ``deadline`` (early stopping then keeps
+    the best round so far), and a list that records whether it did. Defined here so that
+    xgboost is imported only when used."""
     import xgboost
+
+    hit: list[bool] = []
 
     class StopAt(xgboost.callback.TrainingCallback):
         def after_iteration(self, model: Any, epoch: int, evals_log: Any) -> bool:
-            return time.monotonic() > deadline
+            if time.monotonic() > deadline:
+                hit.append(True)
+                return True
+            return False
 
-    return StopAt()
+    return StopAt(), hit
 
 
 def _dummy(context: Context, deadline: float | None) -> Any:
@@ -327,12 +341,16 @@ class BoostingUntil(BaseEstimator):
             warm_start=True,
             random_state=self.seed,
         )
+        self.stopped_by_ = "max_iter"
         while True:
             model.fit(X, y)
-            stopped_early = model.n_iter_ < model.max_iter
-            if stopped_early or model.max_iter >= self.max_iter:
+            if model.n_iter_ < model.max_iter:
+                self.stopped_by_ = "early_stopping"
+                break
+            if model.max_iter >= self.max_iter:
                 break
             if self.deadline is not None and time.monotonic() > self.deadline:
+                self.stopped_by_ = "deadline"
                 break
             model.set_params(max_iter=min(self.max_iter, model.max_iter + chunk))
         self.model_ = model
