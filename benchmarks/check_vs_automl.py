@@ -117,6 +117,8 @@ def worker(tool: str, name: str, budget: float, folder: Path) -> dict:
             verbose=0,
             seed=0,
         )
+        if automl.best_estimator is None:
+            return {"score": None, "best": "no model within the budget"}
         loss = automl.best_loss
         score = loss if task == "regression" else 1.0 - loss
         return {"score": score, "best": automl.best_estimator}
