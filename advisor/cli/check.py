@@ -73,6 +73,7 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     metavar="PATH|-",
     help="Write the advisor.feasibility/1 JSON to PATH, or to standard output with '-'.",
 )
+@click.option("--force", is_flag=True, help="Overwrite an existing report or JSON file.")
 def check(
     path: Path | None,
     example: str | None,
@@ -85,6 +86,7 @@ def check(
     time_ordered: bool,
     report_dir: Path | None,
     json_path: str | None,
+    force: bool,
 ) -> None:
     """Measure classical baselines against a neural network on your data, within a budget.
 
@@ -103,7 +105,7 @@ def check(
         raise ParameterError(
             f"The 'seed' parameter of check must be an int >= 0. Got {seed} instead."
         )
-    _check_outputs(report_dir, json_path)
+    _check_outputs(report_dir, json_path, force=force)
     to_stdout = json_path == "-"
     err = Console(stderr=True, soft_wrap=True)
     # Off a terminal (a pipe, a CI log) rich would assume 80 columns and squeeze the table.
@@ -150,13 +152,21 @@ def check(
             err.print(f"JSON: {json_path}")
 
 
-def _check_outputs(report_dir: Path | None, json_path: str | None) -> None:
-    """Refuse unusable output paths before spending the budget."""
+def _check_outputs(report_dir: Path | None, json_path: str | None, *, force: bool) -> None:
+    """Refuse unusable output paths, and files the run would overwrite without --force,
+    before spending the budget."""
     if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
         raise ParameterError(
             f"{report_dir} is a file: give --report a folder to write report.html and "
             "report.json into."
         )
+    if report_dir is not None and not force:
+        for name in ("report.html", "report.json"):
+            if (report_dir / name).exists():
+                raise ParameterError(
+                    f"{report_dir / name} already exists: give --report another folder, "
+                    "or --force to overwrite it."
+                )
     if json_path not in (None, "-"):
         target = Path(json_path)
         if target.is_dir():
@@ -166,6 +176,10 @@ def _check_outputs(report_dir: Path | None, json_path: str | None) -> None:
         if not target.parent.is_dir():
             raise ParameterError(
                 f"The folder of {target} does not exist: create it or give --json another path."
+            )
+        if target.exists() and not force:
+            raise ParameterError(
+                f"{target} already exists: give --json another path, or --force to overwrite it."
             )
 
 

@@ -187,6 +187,42 @@ def test_bad_options_are_one_line_errors(args, expected) -> None:
     assert result.output == expected
 
 
+@pytest.mark.parametrize(
+    ("existing", "args", "expected"),
+    [
+        (
+            "out.json",
+            ["--json", "{tmp}/out.json"],
+            "Error: {tmp}/out.json already exists: give --json another path, or --force to "
+            "overwrite it.\n",
+        ),
+        (
+            "rep/report.html",
+            ["--report", "{tmp}/rep"],
+            "Error: {tmp}/rep/report.html already exists: give --report another folder, or "
+            "--force to overwrite it.\n",
+        ),
+    ],
+    ids=["json-file", "report-folder"],
+)
+def test_existing_outputs_are_kept_without_force(tmp_path, existing, args, expected) -> None:
+    kept = tmp_path / existing
+    kept.parent.mkdir(exist_ok=True)
+    kept.write_text("the user's own file")
+    result = _run("--example", "iris", *(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 1
+    assert result.output == expected.format(tmp=tmp_path)
+    assert kept.read_text() == "the user's own file"
+
+
+def test_force_overwrites_an_existing_json(tmp_path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    result = _run("--example", "iris", "--budget", "8", "--json", str(target), "--force")
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text())["schema"] == "advisor.feasibility/1"
+
+
 def test_path_or_example_is_required() -> None:
     result = _run()
     assert result.exit_code == 2
