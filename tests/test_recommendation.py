@@ -229,3 +229,9 @@ def test_rules_that_exclude_every_candidate_are_a_rule_error(tmp_path: Path) -> 
     assert str(caught.value) == (
         "Every candidate model was excluded by the rules that fired (only): fix the knowledge base."
     )
+
+
+def test_a_classical_verdict_on_images_scaffolds_the_pixel_recipe() -> None:
+    result = recommend(Profile(task="multiclass", modality="image", rows=300, interpretable=True))
+    classical = [c for c in result.candidates if c.family == "classical"]
+    assert classical[0].recipe == "image-sklearn"

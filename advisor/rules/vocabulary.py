@@ -58,7 +58,7 @@ class CandidateModel:
     """A model the rules can score: who it is, which family, where it applies.
 
     ``recipes`` maps a modality to the recipe that would scaffold a project for it (for
-    images, classical models work on flattened pixels, so their recipe is a table's).
+    images, classical models work on raw pixels: the image-sklearn recipe).
     """
 
     name: str
@@ -77,7 +77,7 @@ class CandidateModel:
 
 _ALL = TASKS
 _CLASSIFY = ("binary", "multiclass")
-_SKLEARN = {"tabular": "tabular-sklearn", "text": "text-sklearn", "image": "tabular-sklearn"}
+_SKLEARN = {"tabular": "tabular-sklearn", "text": "text-sklearn", "image": "image-sklearn"}
 
 # Order matters only to break ties: simpler, cheaper models first.
 CANDIDATES: dict[str, CandidateModel] = {
@@ -122,14 +122,14 @@ CANDIDATES: dict[str, CandidateModel] = {
             "SVM with an RBF kernel",
             "classical",
             _ALL,
-            {"tabular": "tabular-sklearn", "image": "tabular-sklearn"},
+            {"tabular": "tabular-sklearn", "image": "image-sklearn"},
         ),
         CandidateModel(
             "knn",
             "k-nearest neighbours",
             "classical",
             _ALL,
-            {"tabular": "tabular-sklearn", "image": "tabular-sklearn"},
+            {"tabular": "tabular-sklearn", "image": "image-sklearn"},
         ),
         CandidateModel(
             "mlp",

@@ -8,17 +8,6 @@ from advisor import vocabulary as exported_vocabulary
 from advisor.profile import EXPLANATIONS, Profile
 from advisor.rules.vocabulary import CANDIDATES, OPERATORS, candidates, vocabulary
 
-RECIPES = {
-    "tabular-sklearn",
-    "tabular-xgboost",
-    "tabular-pytorch",
-    "tabular-lightning",
-    "image-pytorch",
-    "image-lightning",
-    "text-sklearn",
-    "text-pytorch",
-}
-
 
 def test_every_profile_field_but_notes_is_in_the_vocabulary() -> None:
     fields = [f.name for f in dataclasses.fields(Profile) if f.name != "notes"]
@@ -81,6 +70,11 @@ def test_candidates_cover_the_models_the_issue_lists() -> None:
 
 
 def test_every_candidate_names_an_existing_recipe_for_each_modality() -> None:
+    from advisor.rules.vocabulary import GPU_RECIPES
+    from advisor.scaffold.recipes import load_recipes
+
+    recipes = set(load_recipes())
+    assert set(GPU_RECIPES.values()) <= recipes
     for candidate in CANDIDATES.values():
-        assert set(candidate.recipes.values()) <= RECIPES, candidate.name
+        assert set(candidate.recipes.values()) <= recipes, candidate.name
         assert candidate.label and candidate.tasks
