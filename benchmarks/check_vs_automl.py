@@ -175,7 +175,16 @@ def run_advisor(name: str, budget: float, folder: Path) -> dict:
     out = folder / f"advisor-{name}.json"
     source = ["--example", name] if name in BUNDLED else [str(generated_file(name, folder))]
     advisor = Path(sys.executable).with_name("advisor")
-    command = [str(advisor), "check", *source, "--budget", str(budget), "--json", str(out)]
+    command = [
+        str(advisor),
+        "check",
+        *source,
+        "--budget",
+        str(budget),
+        "--json",
+        str(out),
+        "--force",
+    ]
     result = measure(command, limit=budget * 3 + 120)
     if result["rc"] != 0 or not out.exists():
         return {**result, "score": None, "best": "failed"}
