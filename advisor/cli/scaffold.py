@@ -58,7 +58,7 @@ def scaffold(
     force: bool,
 ) -> None:
     """Generate a ready project for the chosen stack."""
-    from advisor.scaffold.generate import render, replay_project, resolve_answers
+    from advisor.scaffold.generate import replay_project, scaffold_project
 
     started = time.perf_counter()
     if replay is not None:
@@ -80,7 +80,7 @@ def scaffold(
         name = recipe or "project"
         if not no_input:
             name = click.prompt("Project name", default=name)
-    answers = resolve_answers(
+    path = scaffold_project(
         recipe,
         framework=framework,
         tracking=tracking,
@@ -88,9 +88,10 @@ def scaffold(
         modality=modality,
         task=task,
         name=name,
+        output_dir=output_dir,
         baseline=baseline,
+        force=force,
     )
-    path = render(answers, output_dir=output_dir, force=force)
     _done(path, started)
 
 
