@@ -387,7 +387,9 @@ def step_check() -> None:
 
 def run_check_now(data: dict[str, Any]) -> None:
     import tempfile
+    import time
 
+    started = time.monotonic()  # the budget counts from the click, starting the workers included
     from advisor.check.runner import run_check
 
     task = st.session_state.answers["task"]
@@ -413,6 +415,7 @@ def run_check_now(data: dict[str, Any]) -> None:
                 budget=budget,
                 time_ordered=bool(st.session_state.time_ordered),
                 progress=progress,
+                started=started,
             )
         except AdvisorError as exc:
             status.update(label="The check could not run", state="error")

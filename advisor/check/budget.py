@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import queue
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -167,6 +169,7 @@ class Child:
         with _main_script_hidden():
             self._process.start()
         sender.close()
+        _LIVE.add(self._process)
 
     def wait(
         self, *, deadline: float, on_message: Callable[[Any], None] | None = None
@@ -191,6 +194,7 @@ class Child:
                     break
         finally:
             _stop(self._process, now=status == "timeout")
+            _LIVE.discard(self._process)
             self._receiver.close()
         return ChildOutcome(tuple(messages), status, error, time.monotonic() - self._started)
 
@@ -205,6 +209,97 @@ def run_in_child(
     """Run ``work(send, *args)`` in a child process (see :class:`Child`), killing it at
     ``deadline`` (monotonic clock) if it has not finished."""
     return Child(work, args).wait(deadline=deadline, on_message=on_message)
+
+
+# The children being waited for, so that an interrupted run can stop them all: a child of
+# the fork server outlives its caller otherwise, until its own work ends.
+_LIVE: set[Any] = set()
+
+
+def stop_children() -> None:
+    """Kill every child still running (after an interruption)."""
+    for process in list(_LIVE):
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work that shares its group's time: ``run(slot, notify)`` gets its slot in seconds.
+
+    ``until`` (monotonic) is when the group's time ends; ``weight`` is the job's share of it.
+    ``notify(event, info)`` is the caller's progress callback, called on the caller's thread.
+    """
+
+    group: str
+    weight: float
+    until: float
+    run: Callable[[float, Callable[[str, dict[str, Any]], None]], None]
+
+
+def run_jobs(
+    jobs: list[Job],
+    *,
+    lanes: int,
+    notify: Callable[[str, dict[str, Any]], None],
+    min_slot: float = 1.0,
+) -> None:
+    """Run ``jobs`` in their order, ``lanes`` of them at a time.
+
+    A job's slot is its weight's share of its group's time left, spread over the lanes now
+    working on that group (at least ``min_slot``, at most all that is left), so time one job
+    does not use passes to the next. With one lane the jobs run on the caller's thread;
+    with more, on threads of their own, and their progress events reach ``notify`` through
+    a queue on the caller's thread (a Streamlit callback must not run anywhere else).
+    """
+    if lanes <= 1:
+        for index, job in enumerate(jobs):
+            job.run(_slot(job, jobs[index:], working=1, min_slot=min_slot), notify)
+        return
+    lock = threading.Lock()
+    waiting = list(jobs)
+    running: dict[int, Job] = {}
+    events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
+    failures: list[BaseException] = []
+
+    def lane(number: int) -> None:
+        while True:
+            with lock:
+                running.pop(number, None)
+                if not waiting or failures:
+                    return
+                job = waiting.pop(0)
+                same = [j for j in running.values() if j.group == job.group]
+                slot = _slot(job, [job, *waiting], working=1 + len(same), min_slot=min_slot)
+                running[number] = job
+            try:
+                job.run(slot, lambda event, info: events.put((event, info)))
+            except BaseException as exc:  # handed to the caller's thread below
+                with lock:
+                    failures.append(exc)
+
+    threads = [threading.Thread(target=lane, args=(n,), daemon=True) for n in range(lanes)]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(t.is_alive() for t in threads) or not events.empty():
+            with contextlib.suppress(queue.Empty):
+                notify(*events.get(timeout=0.05))
+    except BaseException:
+        with lock:
+            waiting.clear()
+        stop_children()
+        raise
+    if failures:
+        raise failures[0]
+
+
+def _slot(job: Job, queued: list[Job], *, working: int, min_slot: float) -> float:
+    """The job's share of its group's time left; ``queued`` starts with the job itself."""
+    left = max(0.0, job.until - time.monotonic())
+    weights = sum(j.weight for j in queued if j.group == job.group)
+    slot = left * job.weight * working / weights if weights else left
+    return min(left, max(slot, min_slot))
 
 
 def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> None:

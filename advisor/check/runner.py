@@ -22,7 +22,7 @@ import numpy as np
 
 from advisor.check import budget as timebox
 from advisor.check import worker
-from advisor.check.candidates import Candidate, Context, context_for, ladder, take
+from advisor.check.candidates import Candidate, Context, context_for, ladder, lanes_for, take
 from advisor.check.evaluation import HIGHER_IS_BETTER, compare, delta, make_splits, metrics_for
 from advisor.check.result import CurvePoint, FeasibilityReport, ModelResult
 from advisor.errors import CheckError, ParameterError
@@ -30,6 +30,7 @@ from advisor.errors import CheckError, ParameterError
 Progress = Callable[[str, dict[str, Any]], None]
 CURVE_FRACTIONS = (0.25, 0.5)  # the 100 % point is the cross-validated score itself
 MIN_SLOT = 1.0  # seconds: no candidate gets less than this while the group has time
+START_SHARE = 0.25  # start-up over this share of the budget gets a warning
 MIN_ROWS = 20  # fewer rows than this cannot be split five ways and still say anything
 # What a budget can evaluate: about this many table cells (rows × features) per second,
 # image pixels per second, text rows per second; the rest of a large input is sampled out.
@@ -47,6 +48,7 @@ def run_check(
     metric: str | None = None,
     time_ordered: bool = False,
     progress: Progress | None = None,
+    started: float | None = None,
 ) -> Any:
     """Measure classical baselines against a neural network on ``dataset`` within ``budget``
     seconds, and return a :class:`~advisor.check.result.FeasibilityReport`.
@@ -54,16 +56,20 @@ def run_check(
     ``dataset`` is an :class:`advisor.data.Dataset` (``load_dataset`` / ``load_example``).
     ``metric`` overrides the task's default; ``time_ordered`` says rows are in time order
     (forward-chaining splits, no shuffling). ``progress(event, info)`` is called as
-    candidates start and finish. Raises :class:`ParameterError` for bad arguments and
-    :class:`CheckError` when the data cannot support a check.
+    candidates start and finish, always on the caller's thread. The budget runs from
+    ``started`` (``time.monotonic()``) when given: the command line starts it before it
+    reads the data, so the whole command keeps to it. Raises :class:`ParameterError` for
+    bad arguments and :class:`CheckError` when the data cannot support a check.
     """
     _check_parameters(budget=budget, seed=seed)
     check_dataset(dataset)
     metrics = metrics_for(dataset.task, metric)
     notify = progress or (lambda event, info: None)
     timebox.warm_up()
-    clock = timebox.Budget.starting_now(budget)
-    data, sample_note = sample_for_budget(dataset, budget=budget, seed=seed)
+    clock = timebox.Budget(float(budget), time.monotonic() if started is None else started)
+    # What the models share: the budget less what reading the data and starting took.
+    work = timebox.Budget.starting_now(clock.remaining())
+    data, sample_note = sample_for_budget(dataset, budget=budget, seconds=work.seconds, seed=seed)
     splits = make_splits(np.asarray(data.y), data.task, seed=seed, time_ordered=time_ordered)
     train_rows = int(np.mean([len(train) for train, _ in splits.folds]))
     context = context_for(
@@ -74,34 +80,47 @@ def run_check(
         seed=seed,
         text_column=data.text_column,
     )
-    study = _Study(data=data, context=context, folds=splits.folds, metrics=metrics, notify=notify)
     candidates = ladder(context)
+    study = _Study(data=data, context=context, folds=splits.folds, metrics=metrics)
     study.total = len(candidates)
     # The guards and the profile run beside the candidates, collected at the end.
     inspection = timebox.Child(worker.inspect, (data, seed))
-    floor = [c for c in candidates if c.family == "baseline"]
-    classical = [c for c in candidates if c.family == "classical"]
-    neural = [c for c in candidates if c.family == "deep_learning"]
-    study.run_group(floor, until=clock.start + timebox.NEURAL_SHARE * budget)
-    # Deep learning first, bounded by its own share: a network that stops early (small
-    # data) leaves its time to the classical ladder; one that needs it all keeps it.
-    study.run_group(neural, until=clock.start + timebox.NEURAL_SHARE * budget)
-    classical_end = timebox.NEURAL_SHARE + timebox.CLASSICAL_SHARE
-    study.run_group(classical, until=clock.start + classical_end * budget)
+    lanes = lanes_for(context)
+    neural_end = work.start + timebox.NEURAL_SHARE * work.seconds
+    classical_end = neural_end + timebox.CLASSICAL_SHARE * work.seconds
+    # Deep learning runs first (or in a lane of its own), bounded by its own share: a
+    # network that stops early (small data) leaves its time to the classical ladder; one
+    # that needs it all keeps it. Side by side on two cores, each family has the window.
+    by_family = {"baseline": neural_end, "deep_learning": neural_end, "classical": classical_end}
+    if lanes > 1:
+        by_family = dict.fromkeys(by_family, classical_end)
+    order = ("deep_learning", "baseline", "classical")
+    ladder_jobs = [
+        study.job(c, until=by_family[c.family])
+        for family in order
+        for c in candidates
+        if c.family == family
+    ]
+    timebox.run_jobs(ladder_jobs, lanes=lanes, notify=notify, min_slot=MIN_SLOT)
+    study.results.sort(key=lambda r: [c.name for c in candidates].index(r.name))
 
     best_c = _best(study.results, "classical", metrics[0])
     best_n = _best(study.results, "deep_learning", metrics[0])
-    curve: list[CurvePoint] = []
     contenders = [m for m in (best_c, best_n) if m is not None]
-    if contenders:
-        curve_until = clock.start + (1.0 - timebox.SLACK) * budget
-        for index, model in enumerate(contenders):
-            share = (curve_until - time.monotonic()) / (len(contenders) - index)
-            curve += study.curve(study.by_name[model.name], until=time.monotonic() + share)
+    curve_until = work.start + (1.0 - timebox.SLACK) * work.seconds
+    curve_jobs = [study.curve_job(study.by_name[m.name], until=curve_until) for m in contenders]
+    timebox.run_jobs(curve_jobs, lanes=lanes, notify=notify, min_slot=0.0)
+    curve = [point for m in contenders for point in study.curves[m.name]]
 
     warnings, profile = study.inspect(inspection, until=clock.end - 0.02 * budget)
     if sample_note:
         warnings.insert(0, sample_note)
+    if work.start - clock.start > START_SHARE * budget:
+        warnings.append(
+            f"Reading the data and starting the workers took {work.start - clock.start:.1f} s "
+            f"of the {budget:g} s budget, so the models had {work.seconds:.1f} s; a larger "
+            "--budget gives them more."
+        )
     warnings += [d for d in dataset.notes if d.startswith("Sampled")]
     unfinished = [
         m.name
@@ -187,9 +206,12 @@ def row_cap(dataset: Any, budget: float) -> int:
     return int(np.clip(cap, 1_000, MAX_ROWS))
 
 
-def sample_for_budget(dataset: Any, *, budget: float, seed: int) -> tuple[Any, str | None]:
-    """A stratified sample (classes keep their shares) when the data exceed the row cap."""
-    cap = row_cap(dataset, budget)
+def sample_for_budget(
+    dataset: Any, *, budget: float, seed: int, seconds: float | None = None
+) -> tuple[Any, str | None]:
+    """A stratified sample (classes keep their shares) when the data exceed the row cap of
+    the ``seconds`` of the ``budget`` the models have (all of it by default)."""
+    cap = row_cap(dataset, budget if seconds is None else seconds)
     if dataset.rows <= cap:
         return dataset, None
     from sklearn.model_selection import train_test_split
@@ -226,61 +248,57 @@ class _Study:
     context: Context
     folds: tuple[tuple[np.ndarray, np.ndarray], ...]
     metrics: tuple[str, ...]
-    notify: Progress
     total: int = 0
 
     def __post_init__(self) -> None:
         self.results: list[ModelResult] = []
         self.by_name: dict[str, Candidate] = {}
+        self.curves: dict[str, list[CurvePoint]] = {}
 
-    def run_group(self, candidates: list[Candidate], *, until: float) -> None:
-        """Run candidates one after another; each gets its weight's share of the time left,
-        so time one does not use passes to the next."""
-        for index, candidate in enumerate(candidates):
-            self.by_name[candidate.name] = candidate
-            done = len(self.results)
-            if candidate.skip:
-                self.results.append(
-                    ModelResult(
-                        candidate.name,
-                        candidate.family,
-                        None,
-                        None,
-                        0.0,
-                        "skipped",
-                        message=candidate.skip,
-                    )
+    def job(self, candidate: Candidate, *, until: float) -> timebox.Job:
+        """The candidate's cross-validation, as a job sharing its family's time."""
+        self.by_name[candidate.name] = candidate
+        weight = 0.0 if candidate.skip else candidate.weight
+        return timebox.Job(
+            candidate.family, weight, until, lambda slot, notify: self._run(candidate, slot, notify)
+        )
+
+    def curve_job(self, candidate: Candidate, *, until: float) -> timebox.Job:
+        """The candidate's learning curve, as a job sharing the curves' time."""
+        return timebox.Job(
+            "curve", 1.0, until, lambda slot, notify: self._curve(candidate, slot, notify)
+        )
+
+    def _run(self, candidate: Candidate, slot: float, notify: Progress) -> None:
+        if candidate.skip:
+            self.results.append(
+                ModelResult(
+                    candidate.name,
+                    candidate.family,
+                    None,
+                    None,
+                    0.0,
+                    "skipped",
+                    message=candidate.skip,
                 )
-                self.notify(
-                    "candidate_skipped", self._info(candidate, done + 1, reason=candidate.skip)
-                )
-                continue
-            runnable = [c for c in candidates[index:] if not c.skip]
-            left = max(0.0, until - time.monotonic())
-            weights = sum(c.weight for c in runnable)
-            slot = left * candidate.weight / weights if weights else left
-            # Starting a child and scoring five splits has a fixed cost; a slot smaller
-            # than that times out even the dummy model.
-            slot = min(left, max(slot, MIN_SLOT))
-            self.notify("candidate_start", self._info(candidate, done, seconds=round(slot, 1)))
-            result = self._evaluate(candidate, slot)
-            self.results.append(result)
-            self.notify(
-                "candidate_finish",
-                self._info(
-                    candidate,
-                    done + 1,
-                    status=result.status,
-                    score=result.score,
-                    seconds=result.fit_seconds,
-                ),
             )
+            notify("candidate_skipped", self._info(candidate, reason=candidate.skip))
+            return
+        notify("candidate_start", self._info(candidate, seconds=round(slot, 1)))
+        result = self._evaluate(candidate, slot)
+        self.results.append(result)
+        notify(
+            "candidate_finish",
+            self._info(
+                candidate, status=result.status, score=result.score, seconds=result.fit_seconds
+            ),
+        )
 
-    def _info(self, candidate: Candidate, done: int, **extra: Any) -> dict[str, Any]:
+    def _info(self, candidate: Candidate, **extra: Any) -> dict[str, Any]:
         return {
             "name": candidate.name,
             "family": candidate.family,
-            "done": done,
+            "done": len(self.results),
             "total": self.total,
             **extra,
         }
@@ -339,12 +357,11 @@ class _Study:
             other_scores=others,
         )
 
-    def curve(self, candidate: Candidate, *, until: float) -> list[CurvePoint]:
+    def _curve(self, candidate: Candidate, slot: float, notify: Progress) -> None:
         """The candidate's score at 25 % and 50 % of the training rows, then 100 % (its
         cross-validated score); points that did not finish in time are left out."""
-        self.notify("curve_start", self._info(candidate, len(self.results)))
-        deadline = until
-        slot = max(0.0, deadline - time.monotonic())
+        notify("curve_start", self._info(candidate))
+        deadline = time.monotonic() + slot
         soft_end = deadline - max(0.25, timebox.COOPERATIVE_MARGIN * slot)
         outcome = timebox.run_in_child(
             worker.learning_curve,
@@ -387,8 +404,8 @@ class _Study:
                 score_std=full.score_std or 0.0,
             )
         )
-        self.notify("curve_finish", self._info(candidate, len(self.results), status=outcome.status))
-        return points
+        self.curves[candidate.name] = points
+        notify("curve_finish", self._info(candidate, status=outcome.status))
 
     def inspect(
         self, inspection: timebox.Child, *, until: float

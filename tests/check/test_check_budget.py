@@ -135,3 +135,65 @@ def test_dummy_is_the_floor_of_every_ladder() -> None:
         assert candidates.ladder(context)[0].family == "baseline"
         assert candidates.ladder(context)[-1].family == "deep_learning"
     assert isinstance(candidates._dummy(context, None), DummyClassifier)
+
+
+def _timed_job(group: str, spans: list, *, until: float, seconds: float = 0.4) -> timebox.Job:
+    """A job that records its slot, its span and its thread, and sends one event."""
+
+    def run(slot, notify) -> None:
+        began = time.monotonic()
+        time.sleep(seconds)
+        spans.append((group, slot, began, time.monotonic()))
+        notify("done", {"group": group})
+
+    return timebox.Job(group, 1.0, until, run)
+
+
+def test_two_lanes_run_jobs_side_by_side_and_report_on_the_callers_thread() -> None:
+    import threading
+
+    spans, events = [], []
+    until = time.monotonic() + 30
+    jobs = [_timed_job("a", spans, until=until), _timed_job("b", spans, until=until)]
+    caller = threading.get_ident()
+    timebox.run_jobs(
+        jobs, lanes=2, notify=lambda event, info: events.append((threading.get_ident(), info))
+    )
+    (_, _, start_a, end_a), (_, _, start_b, end_b) = sorted(spans)
+    assert start_a < end_b and start_b < end_a  # they overlapped
+    assert [thread for thread, _ in events] == [caller, caller]
+    assert sorted(info["group"] for _, info in events) == ["a", "b"]
+
+
+def test_one_lane_runs_jobs_in_order_passing_unused_time_on() -> None:
+    spans = []
+    until = time.monotonic() + 10
+    jobs = [_timed_job("g", spans, until=until, seconds=0.1) for _ in range(2)]
+    timebox.run_jobs(jobs, lanes=1, notify=lambda event, info: None)
+    (_, first_slot, _, first_end), (_, second_slot, second_start, _) = spans
+    assert first_end <= second_start
+    assert first_slot == pytest.approx(5.0, abs=0.2)  # half the group's time
+    assert second_slot == pytest.approx(9.9, abs=0.2)  # all that is left, the first's unused
+
+
+def test_a_failing_job_in_a_lane_is_raised_on_the_callers_thread() -> None:
+    def broken(slot, notify) -> None:
+        raise RuntimeError("lane broke")
+
+    until = time.monotonic() + 5
+    with pytest.raises(RuntimeError, match="lane broke"):
+        timebox.run_jobs(
+            [timebox.Job("g", 1.0, until, broken)], lanes=2, notify=lambda event, info: None
+        )
+
+
+def test_the_budget_runs_from_when_the_command_started() -> None:
+    timebox.warm_up()
+    started = time.monotonic() - 4.0  # as if reading the data had taken 4 s of the budget
+    report = runner.run_check(_small_table(), budget=10.0, started=started)
+    assert 4.0 <= report.elapsed_seconds <= 1.1 * 10.0
+    assert time.monotonic() - started <= 1.1 * 10.0
+    assert any(
+        w.startswith("Reading the data and starting the workers took 4.0 s of the 10 s budget")
+        for w in report.warnings
+    ), report.warnings

@@ -233,3 +233,25 @@ def test_path_or_example_is_required() -> None:
 
 def test_cli_metric_choices_match_the_library() -> None:
     assert sorted(CLI_METRICS) == sorted(METRICS)
+
+
+def test_the_whole_command_keeps_to_its_budget_start_up_included() -> None:
+    """A fresh process: starting the workers (importing torch) is part of the budget."""
+    import subprocess
+    import sys
+    import time
+
+    command = ["check", "--example", "iris", "--budget", "15", "--json", "-"]
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "advisor", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    wall = time.monotonic() - began
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["elapsed_seconds"] <= 1.1 * 15
+    # Outside the budget's clock: only the interpreter starting and the process ending.
+    assert wall - data["elapsed_seconds"] < 3.0, (wall, data["elapsed_seconds"])
