@@ -137,6 +137,21 @@ def test_dummy_is_the_floor_of_every_ladder() -> None:
     assert isinstance(candidates._dummy(context, None), DummyClassifier)
 
 
+def test_image_svm_shares_one_pixel_scale_and_tunes_c_on_small_data() -> None:
+    images = np.zeros((4, 3, 3), dtype=np.float32)
+    images[:, 1, 1] = [0.0, 64.0, 128.0, 255.0]  # a stroke in the middle, a constant border
+    scale = candidates.PixelScale().fit(candidates.PixelFeatures().transform(images))
+    assert scale.scale_ == 255.0
+    scaled = scale.transform(candidates.PixelFeatures().transform(images * 2))
+    assert scaled.max() == pytest.approx(2.0)  # new images keep the training scale
+    assert (scaled.reshape(4, 3, 3)[:, 0, :] == 0).all()  # the border stays silent
+    small = candidates.Context("multiclass", "image", rows=500, seed=0)
+    search = candidates._svm(small, None).steps[-1][1]
+    assert search.param_grid == {"C": [1.0, 10.0]} and search.cv == 3
+    big = candidates.Context("multiclass", "image", rows=3_000, seed=0)
+    assert candidates._svm(big, None).steps[-1][1].C == 1.0  # one fit, no search
+
+
 def _timed_job(group: str, spans: list, *, until: float, seconds: float = 0.4) -> timebox.Job:
     """A job that records its slot, its span and its thread, and sends one event."""
 
