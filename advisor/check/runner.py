@@ -3,12 +3,17 @@
 The order of a run, and where its time goes (see :mod:`advisor.check.budget`):
 
 1. sample the data to what the budget can evaluate (stratified), and make the splits;
-2. the dummy floor, then the neural candidate with its own fixed share of the budget,
-   trained with a cooperative deadline (so it gets a fair share, not leftovers);
+2. the neural candidate with its own fixed share of the budget, trained with a cooperative
+   deadline (so it gets a fair share, not leftovers), then the dummy floor;
 3. the classical ladder, each candidate in a child process killed at the end of its slot;
    time that one candidate (or the neural network) does not use passes to the next;
 4. the learning curve of the best classical and the best neural model;
-5. the honesty guards and the profile, in a child too; then the paired comparison.
+5. the honesty guards and the profile, in a child beside all this; then the paired
+   comparison.
+
+On small data with two free cores, steps 2–3 and then step 4 run two jobs at a time
+(:func:`~advisor.check.budget.run_jobs`), each on one thread: the network in one lane,
+the ladder in the other, both within the window the two families share.
 """
 
 from __future__ import annotations
@@ -102,7 +107,8 @@ def run_check(
         if c.family == family
     ]
     timebox.run_jobs(ladder_jobs, lanes=lanes, notify=notify, min_slot=MIN_SLOT)
-    study.results.sort(key=lambda r: [c.name for c in candidates].index(r.name))
+    rank = {c.name: index for index, c in enumerate(candidates)}
+    study.results.sort(key=lambda r: rank[r.name])  # ladder order, however the lanes ran
 
     best_c = _best(study.results, "classical", metrics[0])
     best_n = _best(study.results, "deep_learning", metrics[0])
