@@ -60,6 +60,17 @@ def session_folders():
     return SessionFolders()
 
 
+@st.cache_resource(show_spinner=False)
+def start_workers() -> None:
+    """Start the check's workers (importing torch takes seconds) once per server, in the
+    background, so a check's budget is not spent on it."""
+    import threading
+
+    from advisor.check.budget import warm_up
+
+    threading.Thread(target=warm_up, daemon=True).start()
+
+
 @st.cache_resource(show_spinner="Loading the example…")
 def example_dataset(name: str, task: str | None = None):
     # A resource, not cache_data: every session shares the one read-only Dataset.
@@ -707,6 +718,7 @@ PAGES = {
 def main() -> None:
     st.set_page_config(page_title="advisor", page_icon=":material/explore:", layout="wide")
     init_state()
+    start_workers()
     sidebar()
     PAGES[st.session_state.step]()
     navigation()

@@ -6,7 +6,7 @@ Not part of the test suite. Needs the bench extra: ``pip install -e ".[bench]"``
     python benchmarks/check_vs_automl.py --budget 60 --repeats 3 --only breast_cancer
 
 Each tool runs in a fresh process of its own; its whole process tree (advisor's fork
-server and children included) is sampled with psutil for the peak resident memory.
+server and children included) is sampled with psutil for its peak memory (see measure).
 Scores are what each tool reports for its best classical model: advisor the mean over its
 cross-validation splits (or repeated holdouts), FLAML its own validation score of the best
 configuration, LazyPredict the best test score on one 80/20 split (its "ROC AUC" is
@@ -30,6 +30,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -148,7 +149,13 @@ def worker(tool: str, name: str, budget: float, folder: Path) -> dict:
 
 
 def measure(command: list[str], limit: float) -> dict:
-    """Run a command, sampling its process tree's memory; wall time and peak RSS (MB)."""
+    """Run a command, sampling its process tree's memory: wall time, and the peaks of the
+    tree's summed PSS and summed RSS (MB).
+
+    PSS (proportional set size) charges a page shared by n processes 1/n to each, so its
+    sum is the memory the tree really holds; summed RSS counts every page the fork
+    server's children share with it (torch, scikit-learn) once per process.
+    """
     import psutil
 
     started = time.monotonic()
@@ -156,14 +163,15 @@ def measure(command: list[str], limit: float) -> dict:
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     root = psutil.Process(process.pid)
-    peak = 0
+    peak = peak_rss = 0
     timed_out = False
     while process.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
+        memory = []
+        for member in [root, *_children(root)]:
+            with contextlib.suppress(psutil.Error):
+                memory.append(member.memory_full_info())
+        peak = max(peak, sum(m.pss for m in memory))
+        peak_rss = max(peak_rss, sum(m.rss for m in memory))
         if time.monotonic() - started > limit:
             for p in [*root.children(recursive=True), root]:
                 with contextlib.suppress(psutil.Error):
@@ -175,10 +183,20 @@ def measure(command: list[str], limit: float) -> dict:
     return {
         "wall": time.monotonic() - started,
         "peak_mb": peak / 2**20,
+        "peak_rss_mb": peak_rss / 2**20,
         "output": output,
         "timed_out": timed_out,
         "rc": process.returncode,
     }
+
+
+def _children(root: Any) -> list[Any]:
+    import psutil
+
+    try:
+        return root.children(recursive=True)
+    except psutil.Error:
+        return []
 
 
 def run_advisor(name: str, budget: float, folder: Path) -> dict:
@@ -275,12 +293,14 @@ def main() -> None:
             generated_file(name, folder)
         runs: dict[str, list[dict]] = {"advisor": [], "flaml": [], "lazypredict": []}
         for _ in range(args.repeats):
-            runs["advisor"].append(run_advisor(name, args.budget, folder))
-            runs["flaml"].append(
-                run_other("flaml", name, args.budget, folder, args.budget * 3 + 60)
-            )
+            if "advisor" in args.tools:
+                runs["advisor"].append(run_advisor(name, args.budget, folder))
+            if "flaml" in args.tools:
+                runs["flaml"].append(
+                    run_other("flaml", name, args.budget, folder, args.budget * 3 + 60)
+                )
             big = name in GENERATED and GENERATED[name][0] >= 1_000_000
-            if not big:
+            if "lazypredict" in args.tools and not big:
                 runs["lazypredict"].append(
                     run_other("lazypredict", name, args.budget, folder, args.lazy_limit)
                 )
@@ -288,7 +308,7 @@ def main() -> None:
             if tool not in args.tools:
                 continue
             if not results:
-                rows.append((name, tool, "not run (no budget; ~30 models on 1M rows)", *[""] * 6))
+                rows.append((name, tool, "not run (no budget; ~30 models on 1M rows)", *[""] * 7))
                 continue
             rows.append(_row(name, tool, results))
         _print(rows, args)
@@ -317,6 +337,7 @@ def _row(name: str, tool: str, results: list[dict]) -> tuple:
         f"{median('wall'):.1f}",
         f"{max(walls):.1f}",
         f"{median('peak_mb'):.0f}",
+        f"{median('peak_rss_mb'):.0f}",
         extra,
     )
 
@@ -331,6 +352,7 @@ def _print(rows: list[tuple], args: argparse.Namespace) -> None:
         "wall s",
         "max wall s",
         "peak MB",
+        "RSS sum MB",
         "notes",
     )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
