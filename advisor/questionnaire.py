@@ -76,10 +76,11 @@ def progress_line(event: str, info: Mapping[str, Any]) -> str | None:
         return f"**{name}**: {info.get('status', 'done')}{scored}"
     if event == "candidate_skipped":
         return f"**{name}**: skipped ({info.get('reason', 'not applicable')})"
+    share = f" at {info['fraction']:.0%} of the rows" if "fraction" in info else ""
     if event == "curve_start":
-        return f"Learning curve for **{name}**…"
+        return f"Learning curve for **{name}**{share}…"
     if event == "curve_finish":
-        return f"Learning curve for **{name}**: {info.get('status', 'done')}"
+        return f"Learning curve for **{name}**{share}: {info.get('status', 'done')}"
     return None
 
 

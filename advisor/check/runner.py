@@ -114,9 +114,14 @@ def run_check(
     best_n = _best(study.results, "deep_learning", metrics[0])
     contenders = [m for m in (best_c, best_n) if m is not None]
     curve_until = work.start + (1.0 - timebox.SLACK) * work.seconds
-    curve_jobs = [study.curve_job(study.by_name[m.name], until=curve_until) for m in contenders]
+    # Smallest share of the rows first: time a quick fit leaves passes to the larger ones.
+    curve_jobs = [
+        study.curve_job(study.by_name[m.name], fraction, until=curve_until)
+        for fraction in CURVE_FRACTIONS
+        for m in contenders
+    ]
     timebox.run_jobs(curve_jobs, lanes=lanes, notify=notify, min_slot=0.0)
-    curve = [point for m in contenders for point in study.curves[m.name]]
+    curve = [point for m in contenders for point in study.curve(m)]
 
     warnings, profile = study.inspect(inspection, until=clock.end - 0.02 * budget)
     if sample_note:
@@ -259,7 +264,7 @@ class _Study:
     def __post_init__(self) -> None:
         self.results: list[ModelResult] = []
         self.by_name: dict[str, Candidate] = {}
-        self.curves: dict[str, list[CurvePoint]] = {}
+        self.curve_points: dict[tuple[str, float], CurvePoint] = {}
 
     def job(self, candidate: Candidate, *, until: float) -> timebox.Job:
         """The candidate's cross-validation, as a job sharing its family's time."""
@@ -269,10 +274,14 @@ class _Study:
             candidate.family, weight, until, lambda slot, notify: self._run(candidate, slot, notify)
         )
 
-    def curve_job(self, candidate: Candidate, *, until: float) -> timebox.Job:
-        """The candidate's learning curve, as a job sharing the curves' time."""
+    def curve_job(self, candidate: Candidate, fraction: float, *, until: float) -> timebox.Job:
+        """One point of the candidate's learning curve, as a job sharing the curves' time in
+        proportion to its share of the rows."""
         return timebox.Job(
-            "curve", 1.0, until, lambda slot, notify: self._curve(candidate, slot, notify)
+            "curve",
+            fraction,
+            until,
+            lambda slot, notify: self._curve(candidate, fraction, slot, notify),
         )
 
     def _run(self, candidate: Candidate, slot: float, notify: Progress) -> None:
@@ -363,10 +372,10 @@ class _Study:
             other_scores=others,
         )
 
-    def _curve(self, candidate: Candidate, slot: float, notify: Progress) -> None:
-        """The candidate's score at 25 % and 50 % of the training rows, then 100 % (its
-        cross-validated score); points that did not finish in time are left out."""
-        notify("curve_start", self._info(candidate))
+    def _curve(self, candidate: Candidate, fraction: float, slot: float, notify: Progress) -> None:
+        """The candidate's mean score over the splits when trained on ``fraction`` of each
+        split's training rows; nothing when no split finished in time."""
+        notify("curve_start", self._info(candidate, fraction=fraction))
         deadline = time.monotonic() + slot
         soft_end = deadline - max(0.25, timebox.COOPERATIVE_MARGIN * slot)
         outcome = timebox.run_in_child(
@@ -378,40 +387,40 @@ class _Study:
                 np.asarray(self.data.y),
                 self.folds,
                 self.metrics,
-                CURVE_FRACTIONS,
+                (fraction,),
                 soft_end,
             ),
             deadline=deadline,
         )
-        points = []
-        for fraction in CURVE_FRACTIONS:
-            found = [m for m in outcome.messages if m["fraction"] == fraction]
-            if not found:
-                continue
-            scores = np.array([m["scores"][self.metrics[0]] for m in found])
-            points.append(
-                CurvePoint(
-                    model=candidate.name,
-                    family=candidate.family,
-                    fraction=fraction,
-                    train_rows=int(np.mean([m["train_rows"] for m in found])),
-                    score=round(float(scores.mean()), 6),
-                    score_std=round(float(scores.std()), 6),
-                )
-            )
-        full = next(r for r in self.results if r.name == candidate.name)
-        points.append(
-            CurvePoint(
+        if outcome.messages:
+            scores = np.array([m["scores"][self.metrics[0]] for m in outcome.messages])
+            self.curve_points[candidate.name, fraction] = CurvePoint(
                 model=candidate.name,
                 family=candidate.family,
-                fraction=1.0,
-                train_rows=self.context.rows,
-                score=full.score,
-                score_std=full.score_std or 0.0,
+                fraction=fraction,
+                train_rows=int(np.mean([m["train_rows"] for m in outcome.messages])),
+                score=round(float(scores.mean()), 6),
+                score_std=round(float(scores.std()), 6),
             )
+        notify("curve_finish", self._info(candidate, fraction=fraction, status=outcome.status))
+
+    def curve(self, model: ModelResult) -> list[CurvePoint]:
+        """The points of ``model``'s learning curve that finished, then 100 % of the rows
+        (its cross-validated score)."""
+        points = [
+            self.curve_points[model.name, f]
+            for f in CURVE_FRACTIONS
+            if (model.name, f) in self.curve_points
+        ]
+        full = CurvePoint(
+            model=model.name,
+            family=model.family,
+            fraction=1.0,
+            train_rows=self.context.rows,
+            score=model.score,
+            score_std=model.score_std or 0.0,
         )
-        self.curves[candidate.name] = points
-        notify("curve_finish", self._info(candidate, status=outcome.status))
+        return [*points, full]
 
     def inspect(
         self, inspection: timebox.Child, *, until: float

@@ -55,7 +55,8 @@ def learning_curve(
 ) -> None:
     """Fit on a share of each split's training rows, score on its whole test rows.
 
-    The shares are nested random subsets (seeded), smallest first, so a timeout still leaves
+    The shares are nested random subsets: every share takes the start of one seeded order
+    of the rows, whichever child fits it. Smallest share first, so a timeout still leaves
     the small end of the curve.
     """
     _limit_threads(context.threads)

@@ -224,7 +224,8 @@ def _run(dataset: Any, *, console: Any, **options: Any) -> Any:
             elif event == "candidate_skipped":
                 progress.console.print(f"  {name:<26} {'skipped':>10}   {info['reason']}")
             elif event == "curve_start":
-                progress.update(task, description=f"learning curve: {name}")
+                share = info["fraction"]
+                progress.update(task, description=f"learning curve: {name} at {share:.0%}")
 
         return run_check(dataset, progress=on_event, **options)
 

@@ -70,7 +70,11 @@ def test_readable(value, expected):
             {"name": "svm", "reason": "too many rows"},
             "**svm**: skipped (too many rows)",
         ),
-        ("curve_finish", {"name": "mlp", "status": "ok"}, "Learning curve for **mlp**: ok"),
+        (
+            "curve_finish",
+            {"name": "mlp", "fraction": 0.25, "status": "ok"},
+            "Learning curve for **mlp** at 25% of the rows: ok",
+        ),
         ("finished", {"verdict": "tie"}, None),
     ],
     ids=["start", "finish", "timeout", "skipped", "curve", "finished-is-shown-elsewhere"],

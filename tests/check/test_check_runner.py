@@ -66,6 +66,11 @@ def test_breast_cancer_is_classical_or_tie() -> None:
     assert report.best_classical.score > 0.98
     assert report.elapsed_seconds <= 1.1 * 20
     assert report.profile["task"] == "binary" and report.profile["rows"] == 569
+    # Each point of the two learning curves ran as a job of its own; all came back, in order.
+    for model in (report.best_classical.name, report.best_deep_learning.name):
+        points = [p for p in report.learning_curve if p.model == model]
+        assert [p.fraction for p in points] == [0.25, 0.5, 1.0]
+        assert points[0].train_rows < points[1].train_rows < points[2].train_rows
     validate(report.to_dict())
 
 
