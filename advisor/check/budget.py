@@ -11,6 +11,8 @@ torch, scikit-learn and xgboost) hangs in a forked child once the parent has use
 a caller such as the Streamlit app or a test session may well have. The server is a clean
 process that has imported torch, scikit-learn and xgboost once, so each child starts in
 milliseconds; the data travel to it pickled.
+
+:func:`run_jobs` shares a group's time among its jobs, one at a time or two side by side.
 """
 
 from __future__ import annotations
