@@ -64,11 +64,9 @@ def session_folders():
 def start_workers() -> None:
     """Start the check's workers (importing torch takes seconds) once per server, in the
     background, so a check's budget is not spent on it."""
-    import threading
+    from advisor.check.budget import warm_up_in_background
 
-    from advisor.check.budget import warm_up
-
-    threading.Thread(target=warm_up, daemon=True).start()
+    warm_up_in_background()
 
 
 @st.cache_resource(show_spinner="Loading the example…")

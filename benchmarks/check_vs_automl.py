@@ -177,7 +177,7 @@ def measure(command: list[str], limit: float) -> dict:
             last_pss = time.monotonic()
         peak_rss = max(peak_rss, rss)
         if time.monotonic() - started > limit:
-            for p in [*root.children(recursive=True), root]:
+            for p in [*_children(root), root]:
                 with contextlib.suppress(psutil.Error):
                     p.kill()
             timed_out = True

@@ -90,6 +90,14 @@ def warm_up() -> None:
     _WARM = True
 
 
+def warm_up_in_background() -> threading.Thread:
+    """Start :func:`warm_up` on a thread of its own, so the caller can read the data
+    meanwhile; ``join()`` the thread before the first child is needed."""
+    thread = threading.Thread(target=warm_up, daemon=True)
+    thread.start()
+    return thread
+
+
 _WARM = False
 # Imported once in the fork server, so that no child pays for them.
 _PRELOAD = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -120,8 +119,7 @@ def check(
     from advisor.data import load_dataset, load_example
 
     # The workers import torch and scikit-learn (seconds) while this process reads the data.
-    warming = threading.Thread(target=timebox.warm_up, daemon=True)
-    warming.start()
+    warming = timebox.warm_up_in_background()
     with err.status("Reading the data and starting the workers…"):
         if example is not None:
             dataset = load_example(example, task=task)
