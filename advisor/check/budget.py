@@ -106,9 +106,6 @@ _PRELOAD = [
     "advisor.check.guards",
     "advisor.inference",
     "torch",
-    # The first optimizer step imports torch._dynamo (800 modules, ~3 s) unless it is here.
-    "torch._dynamo",
-    "torch.optim",
     "xgboost",
     "scipy.stats",
     "sklearn.compose",

@@ -1,0 +1,65 @@
+"""The training pieces written out by hand: AdamW, and boosting in timed chunks."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+from sklearn.datasets import load_breast_cancer
+
+from advisor.check.candidates import BoostingUntil
+from advisor.check.neural import AdamW
+
+
+def test_adamw_makes_the_same_steps_as_torch_optim() -> None:
+    torch.manual_seed(0)
+    ours = torch.nn.Sequential(
+        torch.nn.Linear(5, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(), torch.nn.Linear(8, 2)
+    )
+    theirs, start = copy.deepcopy(ours), copy.deepcopy(ours)
+    mine = AdamW(ours.parameters(), lr=1e-2, weight_decay=0.05)
+    reference = torch.optim.AdamW(theirs.parameters(), lr=1e-2, weight_decay=0.05)
+    x, y = torch.randn(32, 5), torch.randn(32, 2)
+    for _ in range(25):
+        for module, optimizer in ((ours, mine), (theirs, reference)):
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(module(x), y).backward()
+            optimizer.step()
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
+        torch.testing.assert_close(a, b)
+    moved = zip(start.parameters(), ours.parameters(), strict=True)
+    assert any(not torch.equal(a, b) for a, b in moved)
+
+
+def test_training_a_network_does_not_import_torch_dynamo() -> None:
+    # torch.optim imports torch._dynamo at its first step: 1.5 s of every check's budget.
+    script = (
+        "import sys, numpy as np\n"
+        "from advisor.check.neural import MLPNet\n"
+        "X = np.random.default_rng(0).normal(size=(120, 4)).astype('float32')\n"
+        "MLPNet(max_epochs=3).fit(X, (X[:, 0] > 0).astype(int)).predict(X)\n"
+        "print('torch._dynamo' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_boosting_in_chunks_ends_where_one_fit_would() -> None:
+    X, y = load_breast_cancer(return_X_y=True)
+    whole = BoostingUntil(seed=0).fit(X, y)
+    chunked = BoostingUntil(seed=0, deadline=time.monotonic() + 60).fit(X, y)
+    assert chunked.model_.n_iter_ == whole.model_.n_iter_
+    assert chunked.stopped_by_ == "early_stopping"
+    np.testing.assert_allclose(chunked.predict_proba(X), whole.predict_proba(X))
+
+
+def test_boosting_past_its_deadline_stops_after_the_first_chunk() -> None:
+    X, y = load_breast_cancer(return_X_y=True)
+    late = BoostingUntil(seed=0, deadline=time.monotonic() - 1).fit(X, y)
+    assert late.stopped_by_ == "deadline"
+    assert late.model_.n_iter_ == 25
