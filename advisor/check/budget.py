@@ -9,8 +9,10 @@ kills when its slot ends: the run finishes on time on any input.
 The children come from a fork server, not from forking the caller: GNU OpenMP (used by
 torch, scikit-learn and xgboost) hangs in a forked child once the parent has used it, and
 a caller such as the Streamlit app or a test session may well have. The server is a clean
-process that has imported torch, scikit-learn and xgboost once, so each child starts in
-milliseconds; the data travel to it pickled.
+process that has imported scikit-learn and xgboost once, so each child starts in
+milliseconds; the data travel to it pickled. torch is left out: importing it takes as long
+as all the rest, and only the network's child needs it, which imports it on its own (on
+two lanes, while the classical ladder already runs beside it).
 
 :func:`run_jobs` shares a group's time among its jobs, one at a time or two side by side.
 """
@@ -74,7 +76,7 @@ class ChildOutcome:
 
 
 def warm_up() -> None:
-    """Start the fork server (imports torch, scikit-learn, xgboost once: a few seconds).
+    """Start the fork server (imports scikit-learn and xgboost once: a few seconds).
 
     The command line calls this during start-up so the budget is spent on models; the
     runner calls it too, and then it costs nothing.
@@ -105,7 +107,6 @@ _PRELOAD = [
     "advisor.check.neural",
     "advisor.check.guards",
     "advisor.inference",
-    "torch",
     "xgboost",
     "scipy.stats",
     "sklearn.compose",
@@ -177,15 +178,20 @@ class Child:
             self._process.start()
         sender.close()
         _LIVE.add(self._process)
+        self._deadline = float("inf")
 
     def wait(
         self, *, deadline: float, on_message: Callable[[Any], None] | None = None
     ) -> ChildOutcome:
-        """Collect the messages until the job ends or ``deadline`` (monotonic), then stop it."""
+        """Collect the messages until the job ends or ``deadline`` (monotonic), then stop it.
+
+        ``on_message`` may call :meth:`extend` to move the deadline.
+        """
         messages: list[Any] = []
         status, error = "failed", "the process ended without a result"
+        self._deadline = deadline
         try:
-            for kind, payload in _receive(self._receiver, deadline):
+            for kind, payload in _receive(self._receiver, lambda: self._deadline):
                 if kind == "msg":
                     messages.append(payload)
                     if on_message is not None:
@@ -204,6 +210,10 @@ class Child:
             _LIVE.discard(self._process)
             self._receiver.close()
         return ChildOutcome(tuple(messages), status, error, time.monotonic() - self._started)
+
+    def extend(self, seconds: float) -> None:
+        """Move the deadline of a :meth:`wait` under way ``seconds`` later."""
+        self._deadline += seconds
 
 
 def run_in_child(
@@ -236,12 +246,18 @@ class Job:
 
     ``until`` (monotonic) is when the group's time ends; ``weight`` is the job's share of it.
     ``notify(event, info)`` is the caller's progress callback, called on the caller's thread.
+    A job ``after`` an event waits for it (until ``until`` at most) before its slot is set.
     """
 
     group: str
     weight: float
     until: float
     run: Callable[[float, Callable[[str, dict[str, Any]], None]], None]
+    after: threading.Event | None = None
+
+    def wait_until_ready(self) -> None:
+        if self.after is not None:
+            self.after.wait(timeout=max(0.0, self.until - time.monotonic()))
 
 
 def run_jobs(
@@ -255,12 +271,15 @@ def run_jobs(
 
     A job's slot is its weight's share of its group's time left, spread over the lanes now
     working on that group (at least ``min_slot``, at most all that is left), so time one job
-    does not use passes to the next. With one lane the jobs run on the caller's thread;
-    with more, on threads of their own, and their progress events reach ``notify`` through
-    a queue on the caller's thread (a Streamlit callback must not run anywhere else).
+    does not use passes to the next. A job that must wait for others (``Job.after``) holds
+    its lane meanwhile: with the jobs in order, the ones it waits for are already running.
+    With one lane the jobs run on the caller's thread; with more, on threads of their own,
+    and their progress events reach ``notify`` through a queue on the caller's thread (a
+    Streamlit callback must not run anywhere else).
     """
     if lanes <= 1:
         for index, job in enumerate(jobs):
+            job.wait_until_ready()
             job.run(_slot(job, jobs[index:], working=1, min_slot=min_slot), notify)
         return
     lock = threading.Lock()
@@ -276,6 +295,8 @@ def run_jobs(
                 if not waiting or failures:
                     return
                 job = waiting.pop(0)
+            job.wait_until_ready()
+            with lock:
                 same = [j for j in running.values() if j.group == job.group]
                 slot = _slot(job, [job, *waiting], working=1 + len(same), min_slot=min_slot)
                 running[number] = job
@@ -326,9 +347,9 @@ def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> Non
         sender.close()
 
 
-def _receive(receiver: Any, deadline: float) -> Iterator[tuple[str, Any]]:
+def _receive(receiver: Any, deadline: Callable[[], float]) -> Iterator[tuple[str, Any]]:
     while True:
-        left = deadline - time.monotonic()
+        left = deadline() - time.monotonic()
         if left <= 0 or not receiver.poll(left):
             yield ("timeout", None)
             return

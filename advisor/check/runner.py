@@ -4,20 +4,23 @@ The order of a run, and where its time goes (see :mod:`advisor.check.budget`):
 
 1. sample the data to what the budget can evaluate (stratified), and make the splits;
 2. the neural candidate with its own fixed share of the budget, trained with a cooperative
-   deadline (so it gets a fair share, not leftovers), then the dummy floor;
+   deadline (so it gets a fair share, not leftovers), then its learning curve in the same
+   child (it is the only network, so the best one, and its child has imported torch);
+   then the dummy floor;
 3. the classical ladder, each candidate in a child process killed at the end of its slot;
    time that one candidate (or the neural network) does not use passes to the next;
-4. the learning curve of the best classical and the best neural model;
+4. the learning curve of the best classical model;
 5. the honesty guards and the profile, in a child beside all this; then the paired
    comparison.
 
 On small data with two free cores, steps 2–3 and then step 4 run two jobs at a time
-(:func:`~advisor.check.budget.run_jobs`), each on one thread: the network in one lane,
-the ladder in the other, both within the window the two families share.
+(:func:`~advisor.check.budget.run_jobs`), each on one thread: the network and its curve
+in one lane, the ladder in the other, both within the window the two families share.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -36,6 +39,7 @@ Progress = Callable[[str, dict[str, Any]], None]
 CURVE_FRACTIONS = (0.25, 0.5)  # the 100 % point is the cross-validated score itself
 MIN_SLOT = 1.0  # seconds: no candidate gets less than this while the group has time
 START_SHARE = 0.25  # start-up over this share of the budget gets a warning
+GRACE_SHARE = 0.25  # of its slot, at most this much of torch's import is not the network's
 MIN_ROWS = 20  # fewer rows than this cannot be split five ways and still say anything
 # What a budget can evaluate: about this many table cells (rows × features) per second,
 # image pixels per second, text rows per second; the rest of a large input is sampled out.
@@ -87,41 +91,44 @@ def run_check(
     )
     candidates = ladder(context)
     study = _Study(data=data, context=context, folds=splits.folds, metrics=metrics)
-    study.total = len(candidates)
+    study.plan(candidates)
     # The guards and the profile run beside the candidates, collected at the end.
     inspection = timebox.Child(worker.inspect, (data, seed))
     lanes = lanes_for(context)
     neural_end = work.start + timebox.NEURAL_SHARE * work.seconds
     classical_end = neural_end + timebox.CLASSICAL_SHARE * work.seconds
-    # Deep learning runs first (or in a lane of its own), bounded by its own share: a
-    # network that stops early (small data) leaves its time to the classical ladder; one
-    # that needs it all keeps it. Side by side on two cores, each family has the window.
-    by_family = {"baseline": neural_end, "deep_learning": neural_end, "classical": classical_end}
+    half_curve = timebox.CURVE_SHARE / 2 * work.seconds  # the network's half of the curves'
+    # Deep learning runs first (or in a lane of its own), bounded by its own share, then its
+    # curve: a network that stops early (small data) leaves its time to the classical
+    # ladder; one that needs it all keeps it. Side by side on two cores, the network with
+    # its curve has the window the ladder has.
     if lanes > 1:
-        by_family = dict.fromkeys(by_family, classical_end)
+        by_family = dict.fromkeys(("baseline", "deep_learning", "classical"), classical_end)
+        network_fits_end = classical_end - half_curve
+    else:
+        network_end = neural_end + half_curve
+        by_family = {
+            "baseline": network_end,
+            "deep_learning": network_end,
+            "classical": classical_end + half_curve,
+        }
+        network_fits_end = neural_end
     order = ("deep_learning", "baseline", "classical")
     ladder_jobs = [
-        study.job(c, until=by_family[c.family])
+        study.job(c, until=by_family[c.family], fits_end=network_fits_end)
         for family in order
         for c in candidates
         if c.family == family
     ]
-    timebox.run_jobs(ladder_jobs, lanes=lanes, notify=notify, min_slot=MIN_SLOT)
-    rank = {c.name: index for index, c in enumerate(candidates)}
-    study.results.sort(key=lambda r: rank[r.name])  # ladder order, however the lanes ran
-
-    best_c = _best(study.results, "classical", metrics[0])
-    best_n = _best(study.results, "deep_learning", metrics[0])
-    contenders = [m for m in (best_c, best_n) if m is not None]
+    # The best classical model's curve, once the ladder is done; on two lanes beside the
+    # network's. Smallest share of the rows first: time a quick fit leaves passes on.
     curve_until = work.start + (1.0 - timebox.SLACK) * work.seconds
-    # Smallest share of the rows first: time a quick fit leaves passes to the larger ones.
-    curve_jobs = [
-        study.curve_job(study.by_name[m.name], fraction, until=curve_until)
-        for fraction in CURVE_FRACTIONS
-        for m in contenders
-    ]
-    timebox.run_jobs(curve_jobs, lanes=lanes, notify=notify, min_slot=0.0)
-    curve = [point for m in contenders for point in study.curve(m)]
+    curve_jobs = [study.curve_job(fraction, until=curve_until) for fraction in CURVE_FRACTIONS]
+    timebox.run_jobs(ladder_jobs + curve_jobs, lanes=lanes, notify=notify, min_slot=MIN_SLOT)
+    study.results.sort(key=lambda r: study.rank[r.name])  # ladder order, however lanes ran
+
+    best_c, best_n = study.best("classical"), study.best("deep_learning")
+    curve = [point for m in (best_c, best_n) if m is not None for point in study.curve(m)]
 
     warnings, profile = study.inspect(inspection, until=clock.end - 0.02 * budget)
     if sample_note:
@@ -259,34 +266,64 @@ class _Study:
     context: Context
     folds: tuple[tuple[np.ndarray, np.ndarray], ...]
     metrics: tuple[str, ...]
-    total: int = 0
 
     def __post_init__(self) -> None:
         self.results: list[ModelResult] = []
         self.by_name: dict[str, Candidate] = {}
+        self.rank: dict[str, int] = {}
+        self.total = 0
         self.curve_points: dict[tuple[str, float], CurvePoint] = {}
+        self.ladder_done = threading.Event()  # every candidate but the network has a result
 
-    def job(self, candidate: Candidate, *, until: float) -> timebox.Job:
-        """The candidate's cross-validation, as a job sharing its family's time."""
-        self.by_name[candidate.name] = candidate
+    def plan(self, candidates: list[Candidate]) -> None:
+        self.by_name = {c.name: c for c in candidates}
+        self.rank = {c.name: index for index, c in enumerate(candidates)}
+        self.total = len(candidates)
+
+    def best(self, family: str) -> ModelResult | None:
+        """The family's best model so far; on a tie, the first in ladder order."""
+        ordered = sorted(self.results, key=lambda r: self.rank[r.name])
+        return _best(ordered, family, self.metrics[0])
+
+    def _record(self, result: ModelResult) -> None:
+        self.results.append(result)
+        others = [c for c in self.by_name.values() if c.family != "deep_learning"]
+        if sum(r.family != "deep_learning" for r in self.results) == len(others):
+            self.ladder_done.set()
+
+    def job(self, candidate: Candidate, *, until: float, fits_end: float) -> timebox.Job:
+        """The candidate's cross-validation, as a job sharing its family's time; for the
+        network, its learning curve too, after its fits end by ``fits_end`` (monotonic)."""
         weight = 0.0 if candidate.skip else candidate.weight
+        curve = CURVE_FRACTIONS if candidate.family == "deep_learning" else ()
         return timebox.Job(
-            candidate.family, weight, until, lambda slot, notify: self._run(candidate, slot, notify)
-        )
-
-    def curve_job(self, candidate: Candidate, fraction: float, *, until: float) -> timebox.Job:
-        """One point of the candidate's learning curve, as a job sharing the curves' time in
-        proportion to its share of the rows."""
-        return timebox.Job(
-            "curve",
-            fraction,
+            candidate.family,
+            weight,
             until,
-            lambda slot, notify: self._curve(candidate, fraction, slot, notify),
+            lambda slot, notify: self._run(candidate, slot, notify, curve, fits_end),
         )
 
-    def _run(self, candidate: Candidate, slot: float, notify: Progress) -> None:
+    def curve_job(self, fraction: float, *, until: float) -> timebox.Job:
+        """One point of the best classical model's learning curve, as a job that waits for
+        the ladder and shares the curves' time in proportion to its share of the rows."""
+
+        def run(slot: float, notify: Progress) -> None:
+            best = self.best("classical")
+            if best is not None:
+                self._curve(self.by_name[best.name], fraction, slot, notify)
+
+        return timebox.Job("curve", fraction, until, run, after=self.ladder_done)
+
+    def _run(
+        self,
+        candidate: Candidate,
+        slot: float,
+        notify: Progress,
+        curve: tuple[float, ...],
+        fits_end: float,
+    ) -> None:
         if candidate.skip:
-            self.results.append(
+            self._record(
                 ModelResult(
                     candidate.name,
                     candidate.family,
@@ -300,8 +337,10 @@ class _Study:
             notify("candidate_skipped", self._info(candidate, reason=candidate.skip))
             return
         notify("candidate_start", self._info(candidate, seconds=round(slot, 1)))
-        result = self._evaluate(candidate, slot)
-        self.results.append(result)
+        self._evaluate(candidate, slot, notify, curve, fits_end)
+
+    def _finish(self, candidate: Candidate, result: ModelResult, notify: Progress) -> None:
+        self._record(result)
         notify(
             "candidate_finish",
             self._info(
@@ -318,7 +357,16 @@ class _Study:
             **extra,
         }
 
-    def _evaluate(self, candidate: Candidate, slot: float) -> ModelResult:
+    def _evaluate(
+        self,
+        candidate: Candidate,
+        slot: float,
+        notify: Progress,
+        curve: tuple[float, ...],
+        fits_end: float,
+    ) -> None:
+        """Run the candidate's job and report it as its messages come: the result once
+        every split is in, then (for the network) each point of its curve."""
         deadline = time.monotonic() + slot
         soft_end = deadline - max(0.25, timebox.COOPERATIVE_MARGIN * slot)
         job = (
@@ -328,21 +376,61 @@ class _Study:
             np.asarray(self.data.y),
             self.folds,
             self.metrics,
+            min(soft_end, fits_end) if curve else soft_end,
+            curve,
             soft_end,
+            GRACE_SHARE * slot,
         )
-        if candidate.isolated:
-            outcome = timebox.run_in_child(worker.evaluate, job, deadline=deadline)
-        else:
+        if not candidate.isolated:
             # The dummy floor cannot hang, and a child process would cost more than it.
             started, sent = time.monotonic(), []
             worker.evaluate(sent.append, *job)
-            outcome = timebox.ChildOutcome(tuple(sent), "ok", None, time.monotonic() - started)
-        folds = sorted(outcome.messages, key=lambda m: m["fold"])
-        seconds = float(np.mean([m["fit_seconds"] for m in folds])) if folds else outcome.seconds
-        complete = outcome.status == "ok" and len(folds) == len(self.folds)
+            result = self._result(candidate, sent, "ok", None, time.monotonic() - started)
+            self._finish(candidate, result, notify)
+            return
+        child = timebox.Child(worker.evaluate, job)
+        folds: list[dict[str, Any]] = []
+        point: dict[str, Any] = {"fraction": None, "messages": []}  # the curve point under way
+
+        def arrived(message: dict[str, Any]) -> None:
+            if "imported" in message:  # torch's import is start-up, not training time
+                child.extend(message["imported"])
+            elif "fraction" not in message:
+                folds.append(message)
+                if len(folds) == len(self.folds) and curve:
+                    self._finish(candidate, self._result(candidate, folds, "ok", None), notify)
+                    point["fraction"] = curve[0]
+                    notify("curve_start", self._info(candidate, fraction=curve[0]))
+            else:
+                if message["fraction"] != point["fraction"]:
+                    self._point(candidate, point["fraction"], point["messages"], "ok", notify)
+                    point.update(fraction=message["fraction"], messages=[])
+                    notify("curve_start", self._info(candidate, fraction=message["fraction"]))
+                point["messages"].append(message)
+
+        outcome = child.wait(deadline=deadline, on_message=arrived)
+        if point["fraction"] is None:
+            result = self._result(candidate, folds, outcome.status, outcome.error, outcome.seconds)
+            self._finish(candidate, result, notify)
+        else:
+            self._point(candidate, point["fraction"], point["messages"], outcome.status, notify)
+
+    def _result(
+        self,
+        candidate: Candidate,
+        messages: list[dict[str, Any]],
+        status: str,
+        error: str | None,
+        waited: float = 0.0,
+    ) -> ModelResult:
+        """The candidate's result from the messages of its splits and how its job ended
+        (after ``waited`` seconds)."""
+        folds = sorted(messages, key=lambda m: m["fold"])
+        seconds = float(np.mean([m["fit_seconds"] for m in folds])) if folds else waited
+        complete = len(folds) == len(self.folds)
         if not complete:
-            status = outcome.status if outcome.status != "ok" else "failed"
-            why = outcome.error or "did not finish every split"
+            status = status if status != "ok" else "failed"
+            why = error or "did not finish every split"
             if folds:
                 why += f" after {len(folds)} of {len(self.folds)} splits"
             return ModelResult(
@@ -392,17 +480,29 @@ class _Study:
             ),
             deadline=deadline,
         )
-        if outcome.messages:
-            scores = np.array([m["scores"][self.metrics[0]] for m in outcome.messages])
+        self._point(candidate, fraction, list(outcome.messages), outcome.status, notify)
+
+    def _point(
+        self,
+        candidate: Candidate,
+        fraction: float,
+        messages: list[dict[str, Any]],
+        status: str,
+        notify: Progress,
+    ) -> None:
+        """Keep a point of the candidate's curve from the splits that finished (none: no
+        point), and say that it is done."""
+        if messages:
+            scores = np.array([m["scores"][self.metrics[0]] for m in messages])
             self.curve_points[candidate.name, fraction] = CurvePoint(
                 model=candidate.name,
                 family=candidate.family,
                 fraction=fraction,
-                train_rows=int(np.mean([m["train_rows"] for m in outcome.messages])),
+                train_rows=int(np.mean([m["train_rows"] for m in messages])),
                 score=round(float(scores.mean()), 6),
                 score_std=round(float(scores.std()), 6),
             )
-        notify("curve_finish", self._info(candidate, fraction=fraction, status=outcome.status))
+        notify("curve_finish", self._info(candidate, fraction=fraction, status=status))
 
     def curve(self, model: ModelResult) -> list[CurvePoint]:
         """The points of ``model``'s learning curve that finished, then 100 % of the rows

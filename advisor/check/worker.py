@@ -7,6 +7,7 @@ so that what finished before a timeout still counts.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,11 +28,30 @@ def evaluate(
     folds: tuple[tuple[np.ndarray, np.ndarray], ...],
     metrics: tuple[str, ...],
     soft_end: float,
+    curve: tuple[float, ...] = (),
+    curve_end: float | None = None,
+    grace: float = 0.0,
 ) -> None:
     """Fit and score the candidate on every split; a cooperative candidate gets an even
-    share of the time left before ``soft_end`` for each split."""
+    share of the time left before ``soft_end`` for each split. Then, given ``curve``
+    fractions, its learning curve until ``curve_end`` (see :func:`learning_curve`).
+
+    A network first imports torch, which the fork server leaves out (1.5 s of imports
+    that the classical ladder does not need). The import is start-up, not training: its
+    time, up to ``grace`` seconds, is sent as ``{"imported": seconds}`` and moves both
+    ends later; the caller moves its deadline by as much.
+    """
     if candidate.isolated:  # in a child of its own; never touch the caller's thread pools
         _limit_threads(context.threads)
+    if candidate.family == "deep_learning":
+        started = time.monotonic()
+        import torch
+
+        torch.set_num_threads(context.threads)
+        late = min(grace, time.monotonic() - started)
+        send({"imported": late})
+        soft_end += late
+        curve_end = None if curve_end is None else curve_end + late
     for index, (train, test) in enumerate(folds):
         deadline = None
         if candidate.cooperative:
@@ -40,6 +60,8 @@ def evaluate(
             )
         result = fit_and_score(candidate, context, X, y, train, test, metrics, deadline=deadline)
         send({"fold": index, **result})
+    if curve and curve_end is not None:
+        learning_curve(send, candidate, context, X, y, folds, metrics, curve, curve_end)
 
 
 def learning_curve(
@@ -92,13 +114,14 @@ def _profile(dataset: Any) -> dict[str, Any]:
 
 
 def _limit_threads(threads: int) -> None:
-    """Every thread pool in the child (OpenMP, BLAS, torch) to ``threads`` threads.
+    """Every thread pool in the child (OpenMP, BLAS, and torch once imported) to
+    ``threads`` threads.
 
     On small data, extra threads cost more in synchronisation than they save, and on a
     machine whose cores are busy, OpenMP's spinning threads slow a fit many times over.
     """
-    import torch
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=threads)
-    torch.set_num_threads(threads)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)

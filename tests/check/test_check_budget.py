@@ -29,6 +29,12 @@ def _fail(send) -> None:
     raise ValueError("the model could not fit")
 
 
+def _report_torch(send) -> None:
+    import sys
+
+    send("torch" in sys.modules)
+
+
 class SlowClassifier(BaseEstimator):
     """Stands for a fit that never checks the clock (an SVM in C code, say)."""
 
@@ -48,6 +54,19 @@ def test_a_child_past_its_deadline_is_stopped_keeping_what_it_sent() -> None:
     assert outcome.status == "timeout"
     assert outcome.messages == ("first",)
     assert time.monotonic() - started < 2.0
+
+
+def test_a_deadline_extended_while_waiting_lets_the_child_finish() -> None:
+    timebox.warm_up()
+    child = timebox.Child(_sleep_after_one, (1.5,))
+    outcome = child.wait(deadline=time.monotonic() + 1.0, on_message=lambda m: child.extend(2.0))
+    assert outcome.status == "ok"
+    assert outcome.messages == ("first", "never")
+
+
+def test_the_fork_server_leaves_torch_to_the_networks_child() -> None:
+    outcome = timebox.run_in_child(_report_torch, (), deadline=time.monotonic() + 30)
+    assert outcome.messages == (False,)
 
 
 def test_a_failing_child_reports_its_error_line() -> None:
@@ -189,6 +208,32 @@ def test_one_lane_runs_jobs_in_order_passing_unused_time_on() -> None:
     assert first_end <= second_start
     assert first_slot == pytest.approx(5.0, abs=0.2)  # half the group's time
     assert second_slot == pytest.approx(9.9, abs=0.2)  # all that is left, the first's unused
+
+
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_a_job_after_an_event_waits_for_it_before_taking_its_slot(lanes) -> None:
+    import threading
+
+    spans = []
+    ready = threading.Event()
+    until = time.monotonic() + 10
+
+    def first(slot, notify) -> None:
+        time.sleep(0.3)
+        spans.append(("first", time.monotonic()))
+        ready.set()
+
+    def then(slot, notify) -> None:
+        spans.append(("then", time.monotonic(), slot))
+
+    jobs = [
+        timebox.Job("a", 1.0, until, first),
+        timebox.Job("b", 1.0, until, then, after=ready),
+    ]
+    timebox.run_jobs(jobs, lanes=lanes, notify=lambda event, info: None)
+    (_, first_end), (_, then_start, then_slot) = spans
+    assert first_end <= then_start
+    assert then_slot == pytest.approx(until - then_start, abs=0.1)  # set after the wait
 
 
 def test_a_failing_job_in_a_lane_is_raised_on_the_callers_thread() -> None:

@@ -61,16 +61,31 @@ def test_smooth_high_dimensional_target_goes_to_deep_learning() -> None:
 
 @pytest.mark.slow
 def test_breast_cancer_is_classical_or_tie() -> None:
-    report = run_check(load_example("breast_cancer"), budget=20, seed=0)
+    events = []
+    report = run_check(
+        load_example("breast_cancer"),
+        budget=20,
+        seed=0,
+        progress=lambda event, info: events.append((event, info.get("name"), info.get("fraction"))),
+    )
     assert report.verdict in ("classical", "tie"), report.sentence()
     assert report.best_classical.score > 0.98
     assert report.elapsed_seconds <= 1.1 * 20
     assert report.profile["task"] == "binary" and report.profile["rows"] == 569
-    # Each point of the two learning curves ran as a job of its own; all came back, in order.
+    # Both learning curves came back whole, in order: the classical model's a job per point,
+    # the network's in its own child after its splits.
     for model in (report.best_classical.name, report.best_deep_learning.name):
         points = [p for p in report.learning_curve if p.model == model]
         assert [p.fraction for p in points] == [0.25, 0.5, 1.0]
         assert points[0].train_rows < points[1].train_rows < points[2].train_rows
+    assert [(event, fraction) for event, name, fraction in events if name == "mlp"] == [
+        ("candidate_start", None),
+        ("candidate_finish", None),
+        ("curve_start", 0.25),
+        ("curve_finish", 0.25),
+        ("curve_start", 0.5),
+        ("curve_finish", 0.5),
+    ]
     validate(report.to_dict())
 
 
