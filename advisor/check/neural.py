@@ -12,7 +12,6 @@ torch is imported inside ``fit``/``predict`` only: importing this module stays c
 
 from __future__ import annotations
 
-import copy
 import math
 import os
 import time
@@ -74,15 +73,27 @@ class AdamW:
         beta1, beta2 = self.betas
         step_size = self.lr / (1 - beta1**self.steps)
         root_correction = math.sqrt(1 - beta2**self.steps)
+        live = [i for i, p in enumerate(self.params) if p.grad is not None]
+        params = [self.params[i] for i in live]
+        grads = [p.grad for p in params]
+        means, squares = [self._mean[i] for i in live], [self._square[i] for i in live]
+        # One multi-tensor call per operation for all the parameters (what torch.optim
+        # does with foreach=True): on small networks the per-call overhead dominates.
         with torch.no_grad():
-            for p, mean, square in zip(self.params, self._mean, self._square, strict=True):
-                if p.grad is None:
-                    continue
-                p.mul_(1 - self.lr * self.weight_decay)
-                mean.lerp_(p.grad, 1 - beta1)
-                square.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                denominator = (square.sqrt() / root_correction).add_(self.eps)
-                p.addcdiv_(mean, denominator, value=-step_size)
+            torch._foreach_mul_(params, 1 - self.lr * self.weight_decay)
+            torch._foreach_lerp_(means, grads, 1 - beta1)
+            torch._foreach_mul_(squares, beta2)
+            torch._foreach_addcmul_(squares, grads, grads, value=1 - beta2)
+            denominators = torch._foreach_sqrt(squares)
+            torch._foreach_div_(denominators, root_correction)
+            torch._foreach_add_(denominators, self.eps)
+            torch._foreach_addcdiv_(params, means, denominators, value=-step_size)
+
+
+def _snapshot(module: Any) -> dict[str, Any]:
+    """A copy of the module's weights and buffers (``copy.deepcopy`` of the state dict
+    takes three times as long: on small data, a quarter of the whole fit)."""
+    return {name: value.detach().clone() for name, value in module.state_dict().items()}
 
 
 class _TorchEstimator(BaseEstimator):
@@ -170,10 +181,10 @@ class _TorchEstimator(BaseEstimator):
         optimizer = AdamW(module.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
         batch_size = self.batch_size or int(np.clip(len(train_rows) // 3, 32, settings.batch_size))
         generator = np.random.default_rng(self.seed)
-        best_loss, best_state, stale = math.inf, copy.deepcopy(module.state_dict()), 0
+        best_loss, best_state, stale = math.inf, _snapshot(module), 0
         self.stopped_by_, self.n_epochs_ = "max_epochs", 0
+        module.train()
         for epoch in range(settings.max_epochs):
-            module.train()
             order = train_rows[generator.permutation(len(train_rows))]
             out_of_time = False
             for start in range(0, len(order), batch_size):
@@ -190,7 +201,7 @@ class _TorchEstimator(BaseEstimator):
             self.n_epochs_ = epoch + 1
             val_loss = self._evaluate(X, y, val_rows, loss_fn)
             if val_loss < best_loss - 1e-6:
-                best_loss, best_state, stale = val_loss, copy.deepcopy(module.state_dict()), 0
+                best_loss, best_state, stale = val_loss, _snapshot(module), 0
             else:
                 stale += 1
             if out_of_time:

@@ -92,9 +92,9 @@ def run_check(
     candidates = ladder(context)
     study = _Study(data=data, context=context, folds=splits.folds, metrics=metrics)
     study.plan(candidates)
+    lanes = lanes_for(context)  # before the guards' child below is counted as other work
     # The guards and the profile run beside the candidates, collected at the end.
     inspection = timebox.Child(worker.inspect, (data, seed))
-    lanes = lanes_for(context)
     neural_end = work.start + timebox.NEURAL_SHARE * work.seconds
     classical_end = neural_end + timebox.CLASSICAL_SHARE * work.seconds
     half_curve = timebox.CURVE_SHARE / 2 * work.seconds  # the network's half of the curves'

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -234,6 +237,22 @@ def test_a_job_after_an_event_waits_for_it_before_taking_its_slot(lanes) -> None
     (_, first_end), (_, then_start, then_slot) = spans
     assert first_end <= then_start
     assert then_slot == pytest.approx(until - then_start, abs=0.1)  # set after the wait
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="reads Linux's run queue")
+def test_busy_cores_are_seen_at_once_not_a_minute_later() -> None:
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range((os.cpu_count() or 1) + 1)
+    ]
+    try:
+        time.sleep(0.5)
+        assert candidates.machine_busy()
+        assert candidates.lanes_for(candidates.Context("binary", "tabular", 100, 0, threads=1)) == 1
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
 
 
 def test_a_failing_job_in_a_lane_is_raised_on_the_callers_thread() -> None:
