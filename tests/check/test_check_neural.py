@@ -12,7 +12,7 @@ import torch
 from sklearn.datasets import load_breast_cancer
 
 from advisor.check.candidates import BoostingUntil
-from advisor.check.neural import AdamW
+from advisor.check.neural import AdamW, MLPNet
 
 
 def test_adamw_makes_the_same_steps_as_torch_optim() -> None:
@@ -63,3 +63,16 @@ def test_boosting_past_its_deadline_stops_after_the_first_chunk() -> None:
     late = BoostingUntil(seed=0, deadline=time.monotonic() - 1).fit(X, y)
     assert late.stopped_by_ == "deadline"
     assert late.model_.n_iter_ == 25
+
+
+def test_a_network_on_a_few_rows_stops_once_its_loss_stops_falling_by_min_delta() -> None:
+    from sklearn.datasets import load_wine
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_wine(return_X_y=True)
+    rows = np.random.default_rng(0).permutation(len(y))[:36]
+    X = StandardScaler().fit_transform(X[rows]).astype(np.float32)
+    net = MLPNet(task="multiclass").fit(X, y[rows])
+    # Six validation rows: without a minimum step the loss crept down for 115 epochs.
+    assert net.stopped_by_ == "early_stopping"
+    assert net.n_epochs_ < 80
