@@ -70,19 +70,26 @@ def fit_and_score(
     metrics: tuple[str, ...],
     *,
     deadline: float | None = None,
+    max_epochs: int | None = None,
 ) -> dict[str, Any]:
-    """Fit on ``train`` rows, score every metric on ``test`` rows; the uniform interface."""
+    """Fit on ``train`` rows, score every metric on ``test`` rows; the uniform interface.
+
+    ``max_epochs`` caps a network's epochs; the result says how many it trained.
+    """
     model = candidate.build(context, deadline)
+    final = model.steps[-1][1] if hasattr(model, "steps") else model
+    if max_epochs is not None and "max_epochs" in final.get_params():
+        final.set_params(max_epochs=max_epochs)
     started = time.perf_counter()
     model.fit(take(X, train), y[train])
     fit_seconds = time.perf_counter() - started
     output = predict_output(model, take(X, test), context.task)
-    final = model.steps[-1][1] if hasattr(model, "steps") else model
     return {
         "scores": {m: score(m, y[test], output) for m in metrics},
         "fit_seconds": fit_seconds,
         # A network stopped by its deadline was possibly still improving.
         "out_of_time": getattr(final, "stopped_by_", None) == "deadline",
+        "epochs": getattr(final, "n_epochs_", None),
     }
 
 

@@ -39,6 +39,7 @@ Progress = Callable[[str, dict[str, Any]], None]
 CURVE_FRACTIONS = (0.25, 0.5)  # the 100 % point is the cross-validated score itself
 MIN_SLOT = 1.0  # seconds: no candidate gets less than this while the group has time
 START_SHARE = 0.25  # start-up over this share of the budget gets a warning
+STILL_IMPROVING = "reached its time limit"  # how a result stopped while improving begins
 GRACE_SHARE = 0.25  # of its slot, at most this much of torch's import is not the network's
 MIN_ROWS = 20  # fewer rows than this cannot be split five ways and still say anything
 # What a budget can evaluate: about this many table cells (rows × features) per second,
@@ -400,7 +401,8 @@ class _Study:
                 if len(folds) == len(self.folds) and curve:
                     self._finish(candidate, self._result(candidate, folds, "ok", None), notify)
                     point["fraction"] = curve[0]
-                    notify("curve_start", self._info(candidate, fraction=curve[0]))
+                    if not any(f["out_of_time"] for f in folds):  # else no curve: see worker
+                        notify("curve_start", self._info(candidate, fraction=curve[0]))
             else:
                 if message["fraction"] != point["fraction"]:
                     self._point(candidate, point["fraction"], point["messages"], "ok", notify)
@@ -412,7 +414,7 @@ class _Study:
         if point["fraction"] is None:
             result = self._result(candidate, folds, outcome.status, outcome.error, outcome.seconds)
             self._finish(candidate, result, notify)
-        else:
+        elif not any(f["out_of_time"] for f in folds):
             self._point(candidate, point["fraction"], point["messages"], outcome.status, notify)
 
     def _result(
@@ -445,7 +447,7 @@ class _Study:
         note = None
         if limited:
             note = (
-                f"reached its time limit in {limited} of {len(folds)} splits while still "
+                f"{STILL_IMPROVING} in {limited} of {len(folds)} splits while still "
                 "improving; a larger budget may raise its score"
             )
         return ModelResult(
@@ -568,6 +570,12 @@ def describe_curve(
 
     c, n = at(best_c.name), at(best_n.name)
     shared = sorted(set(c) & set(n))
+    if len(n) < 2 and (best_n.message or "").startswith(STILL_IMPROVING):
+        return (
+            f"No learning curve for {best_n.name}: it was still improving when its time ran "
+            "out, so fits on fewer rows would differ from it in training as much as in data; "
+            "a larger --budget lets it finish training and shows the curve."
+        )
     if len(shared) < 2:
         return "The learning curve did not finish in time; give the check more time to see it."
     first, last = shared[0], shared[-1]

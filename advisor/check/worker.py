@@ -34,7 +34,12 @@ def evaluate(
 ) -> None:
     """Fit and score the candidate on every split; a cooperative candidate gets an even
     share of the time left before ``soft_end`` for each split. Then, given ``curve``
-    fractions, its learning curve until ``curve_end`` (see :func:`learning_curve`).
+    fractions, its learning curve until ``curve_end`` (see :func:`learning_curve`), each
+    fit trained for no more epochs than the full fit of its split reached.
+
+    A network that its deadline stops while still improving gets no curve: fits on fewer
+    rows would differ from it in training as much as in data, and say nothing about data.
+    The curve's time then goes to its remaining splits.
 
     A network first imports torch, which the fork server leaves out (1.5 s of imports
     that the classical ladder does not need). The import is start-up, not training: its
@@ -52,6 +57,7 @@ def evaluate(
         send({"imported": late})
         soft_end += late
         curve_end = None if curve_end is None else curve_end + late
+    epochs: list[int | None] = []
     for index, (train, test) in enumerate(folds):
         deadline = None
         if candidate.cooperative:
@@ -60,8 +66,13 @@ def evaluate(
             )
         result = fit_and_score(candidate, context, X, y, train, test, metrics, deadline=deadline)
         send({"fold": index, **result})
+        epochs.append(result["epochs"])
+        if result["out_of_time"] and curve_end is not None:
+            soft_end, curve_end = curve_end, None
     if curve and curve_end is not None:
-        learning_curve(send, candidate, context, X, y, folds, metrics, curve, curve_end)
+        learning_curve(
+            send, candidate, context, X, y, folds, metrics, curve, curve_end, epochs=epochs
+        )
 
 
 def learning_curve(
@@ -74,12 +85,15 @@ def learning_curve(
     metrics: tuple[str, ...],
     fractions: tuple[float, ...],
     soft_end: float,
+    epochs: list[int | None] | None = None,
 ) -> None:
     """Fit on a share of each split's training rows, score on its whole test rows.
 
     The shares are nested random subsets: every share takes the start of one seeded order
     of the rows, whichever child fits it. Smallest share first, so a timeout still leaves
-    the small end of the curve.
+    the small end of the curve. A cooperative fit gets time in proportion to its share of
+    the rows; given ``epochs`` (per split), a network trains at most as many as its full
+    fit did, so that a point differs from the full fit in data, not in training time.
     """
     _limit_threads(context.threads)
     rng = np.random.default_rng(context.seed)
@@ -92,9 +106,20 @@ def learning_curve(
             continue
         deadline = None
         if candidate.cooperative:
-            deadline = time.monotonic() + max(0.0, soft_end - time.monotonic()) / (len(jobs) - done)
+            share = fraction / sum(f for f, _ in jobs[done:])
+            deadline = time.monotonic() + max(0.0, soft_end - time.monotonic()) * share
         small = dataclasses.replace(context, rows=len(train))
-        result = fit_and_score(candidate, small, X, y, train, test, metrics, deadline=deadline)
+        result = fit_and_score(
+            candidate,
+            small,
+            X,
+            y,
+            train,
+            test,
+            metrics,
+            deadline=deadline,
+            max_epochs=epochs[index] if epochs else None,
+        )
         send({"fraction": fraction, "fold": index, "train_rows": len(train), **result})
 
 

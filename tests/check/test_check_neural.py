@@ -76,3 +76,21 @@ def test_a_network_on_a_few_rows_stops_once_its_loss_stops_falling_by_min_delta(
     # Six validation rows: without a minimum step the loss crept down for 115 epochs.
     assert net.stopped_by_ == "early_stopping"
     assert net.n_epochs_ < 80
+
+
+def test_a_curve_fit_trains_no_more_epochs_than_it_is_given() -> None:
+    import pandas as pd
+
+    from advisor.check.candidates import context_for, fit_and_score, ladder
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    X = pd.DataFrame(X)
+    context = context_for(X, "binary", "tabular", rows=400, seed=0, text_column=None)
+    mlp = next(c for c in ladder(context) if c.name == "mlp")
+    rows = np.arange(len(y))
+    free = fit_and_score(mlp, context, X, y.to_numpy(), rows[:400], rows[400:], ("roc_auc",))
+    capped = fit_and_score(
+        mlp, context, X, y.to_numpy(), rows[:400], rows[400:], ("roc_auc",), max_epochs=3
+    )
+    assert free["epochs"] > 3
+    assert capped["epochs"] == 3
