@@ -62,7 +62,7 @@ def session_folders():
 
 @st.cache_resource(show_spinner=False)
 def start_workers() -> None:
-    """Start the check's workers (importing torch takes seconds) once per server, in the
+    """Start the check's workers (importing scikit-learn takes seconds) once per server, in the
     background, so a check's budget is not spent on it."""
     from advisor.check.budget import warm_up_in_background
 

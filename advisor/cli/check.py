@@ -118,7 +118,7 @@ def check(
     from advisor.check.runner import check_dataset
     from advisor.data import load_dataset, load_example
 
-    # The workers import torch and scikit-learn (seconds) while this process reads the data.
+    # The workers import scikit-learn (seconds) while this process reads the data.
     warming = timebox.warm_up_in_background()
     with err.status("Reading the data and starting the workers…"):
         if example is not None:
