@@ -98,14 +98,20 @@ def run_check(
     inspection = timebox.Child(worker.inspect, (data, seed))
     neural_end = work.start + timebox.NEURAL_SHARE * work.seconds
     classical_end = neural_end + timebox.CLASSICAL_SHARE * work.seconds
-    half_curve = timebox.CURVE_SHARE / 2 * work.seconds  # the network's half of the curves'
+    curve_until = work.start + (1.0 - timebox.SLACK) * work.seconds
+    half_curve = timebox.CURVE_SHARE / 2 * work.seconds  # each family's half of the curves'
     # Deep learning runs first (or in a lane of its own), bounded by its own share, then its
     # curve: a network that stops early (small data) leaves its time to the classical
-    # ladder; one that needs it all keeps it. Side by side on two cores, the network with
-    # its curve has the window the ladder has.
+    # ladder; one that needs it all keeps it. Side by side on two cores, each lane runs
+    # until the curves' end: the network and its curve in one, the ladder and then the best
+    # classical model's curve in the other.
     if lanes > 1:
-        by_family = dict.fromkeys(("baseline", "deep_learning", "classical"), classical_end)
-        network_fits_end = classical_end - half_curve
+        by_family = {
+            "baseline": classical_end,
+            "classical": classical_end,
+            "deep_learning": curve_until,
+        }
+        network_fits_end = curve_until - half_curve
     else:
         network_end = neural_end + half_curve
         by_family = {
@@ -123,7 +129,6 @@ def run_check(
     ]
     # The best classical model's curve, once the ladder is done; on two lanes beside the
     # network's. Smallest share of the rows first: time a quick fit leaves passes on.
-    curve_until = work.start + (1.0 - timebox.SLACK) * work.seconds
     curve_jobs = [study.curve_job(fraction, until=curve_until) for fraction in CURVE_FRACTIONS]
     timebox.run_jobs(ladder_jobs + curve_jobs, lanes=lanes, notify=notify, min_slot=MIN_SLOT)
     study.results.sort(key=lambda r: study.rank[r.name])  # ladder order, however lanes ran
