@@ -209,7 +209,10 @@ class _TorchEstimator(BaseEstimator):
             else:
                 stale += 1
             if out_of_time:
-                self.stopped_by_ = "deadline"
+                # Still improving if it improved within the last half of its patience;
+                # else it was waiting out a plateau, and the best weights are already kept.
+                improving = stale < settings.patience / 2
+                self.stopped_by_ = "deadline" if improving else "deadline_on_plateau"
                 break
             if stale >= settings.patience:
                 self.stopped_by_ = "early_stopping"
