@@ -41,7 +41,7 @@ def evaluate(
     rows would differ from it in training as much as in data, and say nothing about data.
     The curve's time then goes to its remaining splits.
 
-    A network first imports torch, which the fork server leaves out (1.5 s of imports
+    A network first imports torch, which the fork server leaves out (about 2 s of imports
     that the classical ladder does not need). The import is start-up, not training: its
     time, up to ``grace`` seconds, is sent as ``{"imported": seconds}`` and moves both
     ends later; the caller moves its deadline by as much.
