@@ -114,13 +114,15 @@ def check(
     out = err if to_stdout else Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
     from advisor.check import budget as timebox
-    from advisor.check.evaluation import metrics_for
-    from advisor.check.runner import check_dataset
-    from advisor.data import load_dataset, load_example
 
-    # The workers import scikit-learn (seconds) while this process reads the data.
+    # The workers import scikit-learn (seconds) while this process imports it too and
+    # reads the data: started first, before the imports below, so that the two overlap.
     warming = timebox.warm_up_in_background()
     with err.status("Reading the data and starting the workers…"):
+        from advisor.check.evaluation import metrics_for
+        from advisor.check.runner import check_dataset
+        from advisor.data import load_dataset, load_example
+
         if example is not None:
             dataset = load_example(example, task=task)
         else:
