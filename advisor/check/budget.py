@@ -38,6 +38,10 @@ NEURAL_SHARE = 0.36
 CURVE_SHARE = 0.14
 SLACK = 0.08  # what is left: child start-up, statistics, the report
 
+# Read at most this many messages a child sent before its deadline but the caller had not
+# yet read (a job sends one per split or curve fit): a child that keeps sending is stopped.
+LATE_MESSAGES = 100
+
 # How much earlier than its hard kill a cooperative (neural) fit is asked to stop, as a
 # share of its slot, so that it can hand back its best weights before being killed.
 COOPERATIVE_MARGIN = 0.12
@@ -348,9 +352,11 @@ def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> Non
 
 
 def _receive(receiver: Any, deadline: Callable[[], float]) -> Iterator[tuple[str, Any]]:
+    late = 0  # messages read past the deadline: what the child had already sent still counts
     while True:
         left = deadline() - time.monotonic()
-        if left <= 0 or not receiver.poll(left):
+        late += left <= 0
+        if late > LATE_MESSAGES or not receiver.poll(max(0.0, left)):
             yield ("timeout", None)
             return
         try:

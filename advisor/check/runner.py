@@ -40,7 +40,9 @@ CURVE_FRACTIONS = (0.25, 0.5)  # the 100 % point is the cross-validated score it
 MIN_SLOT = 1.0  # seconds: no candidate gets less than this while the group has time
 START_SHARE = 0.25  # start-up over this share of the budget gets a warning
 STILL_IMPROVING = "reached its time limit"  # how a result stopped while improving begins
-GRACE_SHARE = 0.25  # of its slot, at most this much of torch's import is not the network's
+# Of its slot, at most this much of torch's import is not the network's time (and never
+# past the curves' end: the guards, the statistics and the report come after it).
+GRACE_SHARE = 0.25
 MIN_ROWS = 20  # fewer rows than this cannot be split five ways and still say anything
 # What a budget can evaluate: about this many table cells (rows × features) per second,
 # image pixels per second, text rows per second; the rest of a large input is sampled out.
@@ -92,7 +94,7 @@ def run_check(
     )
     candidates = ladder(context)
     study = _Study(data=data, context=context, folds=splits.folds, metrics=metrics)
-    study.plan(candidates)
+    study.plan(candidates, latest=work.start + (1.0 - timebox.SLACK) * work.seconds)
     lanes = lanes_for(context)  # before the guards' child below is counted as other work
     # The guards and the profile run beside the candidates, collected at the end.
     inspection = timebox.Child(worker.inspect, (data, seed))
@@ -278,10 +280,13 @@ class _Study:
         self.by_name: dict[str, Candidate] = {}
         self.rank: dict[str, int] = {}
         self.total = 0
+        self.latest = float("inf")
         self.curve_points: dict[tuple[str, float], CurvePoint] = {}
         self.ladder_done = threading.Event()  # every candidate but the network has a result
 
-    def plan(self, candidates: list[Candidate]) -> None:
+    def plan(self, candidates: list[Candidate], *, latest: float) -> None:
+        """The candidates, and when (monotonic) every job must have ended."""
+        self.latest = latest
         self.by_name = {c.name: c for c in candidates}
         self.rank = {c.name: index for index, c in enumerate(candidates)}
         self.total = len(candidates)
@@ -385,7 +390,7 @@ class _Study:
             min(soft_end, fits_end) if curve else soft_end,
             curve,
             soft_end,
-            GRACE_SHARE * slot,
+            max(0.0, min(GRACE_SHARE * slot, self.latest - deadline)),
         )
         if not candidate.isolated:
             # The dummy floor cannot hang, and a child process would cost more than it.

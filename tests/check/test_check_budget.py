@@ -59,6 +59,15 @@ def test_a_child_past_its_deadline_is_stopped_keeping_what_it_sent() -> None:
     assert time.monotonic() - started < 2.0
 
 
+def test_what_a_child_sent_before_a_deadline_already_passed_still_counts() -> None:
+    timebox.warm_up()
+    child = timebox.Child(_sleep_after_one, (60.0,))
+    time.sleep(1.0)  # "first" is in the pipe; nobody has read it yet
+    outcome = child.wait(deadline=time.monotonic() - 1.0)
+    assert outcome.status == "timeout"
+    assert outcome.messages == ("first",)
+
+
 def test_a_deadline_extended_while_waiting_lets_the_child_finish() -> None:
     timebox.warm_up()
     child = timebox.Child(_sleep_after_one, (1.5,))
