@@ -45,8 +45,8 @@ class AdamW:
 
     Written out because ``torch.optim`` imports ``torch._dynamo`` (about 800 modules,
     1.5 s here) at an optimizer's first step, and every check would pay that out of its
-    budget; the update itself is five tensor operations per parameter. A test holds it to
-    ``torch.optim.AdamW``'s results.
+    budget; the update itself is eight multi-tensor operations (``torch._foreach_*``, the
+    ones ``torch.optim`` uses). A test holds it to ``torch.optim.AdamW``'s results.
     """
 
     def __init__(
