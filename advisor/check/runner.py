@@ -411,7 +411,7 @@ class _Study:
                 if len(folds) == len(self.folds) and curve:
                     self._finish(candidate, self._result(candidate, folds, "ok", None), notify)
                     point["fraction"] = curve[0]
-                    if not any(f["out_of_time"] for f in folds):  # else no curve: see worker
+                    if worker.curve_after(folds):
                         notify("curve_start", self._info(candidate, fraction=curve[0]))
             else:
                 if message["fraction"] != point["fraction"]:
@@ -424,7 +424,7 @@ class _Study:
         if point["fraction"] is None:
             result = self._result(candidate, folds, outcome.status, outcome.error, outcome.seconds)
             self._finish(candidate, result, notify)
-        elif not any(f["out_of_time"] for f in folds):
+        elif worker.curve_after(folds):
             self._point(candidate, point["fraction"], point["messages"], outcome.status, notify)
 
     def _result(

@@ -37,9 +37,9 @@ def evaluate(
     fractions, its learning curve until ``curve_end`` (see :func:`learning_curve`), each
     fit trained for no more epochs than the full fit of its split reached.
 
-    A network that its deadline stops while still improving gets no curve: fits on fewer
-    rows would differ from it in training as much as in data, and say nothing about data.
-    The curve's time then goes to its remaining splits.
+    A network that its deadline stops while still improving in most splits gets no curve
+    (:func:`curve_after`): fits on fewer rows would differ from it in training as much as
+    in data. Once one split is stopped so, the remaining splits may use the curve's time.
 
     A network first imports torch, which the fork server leaves out (about 2 s of imports
     that the classical ladder does not need). The import is start-up, not training: its
@@ -58,6 +58,7 @@ def evaluate(
         soft_end += late
         curve_end = None if curve_end is None else curve_end + late
     epochs: list[int | None] = []
+    results: list[dict[str, Any]] = []
     for index, (train, test) in enumerate(folds):
         deadline = None
         if candidate.cooperative:
@@ -67,12 +68,19 @@ def evaluate(
         result = fit_and_score(candidate, context, X, y, train, test, metrics, deadline=deadline)
         send({"fold": index, **result})
         epochs.append(result["epochs"])
+        results.append(result)
         if result["out_of_time"] and curve_end is not None:
-            soft_end, curve_end = curve_end, None
-    if curve and curve_end is not None:
+            soft_end = max(soft_end, curve_end)
+    if curve and curve_end is not None and curve_after(results):
         learning_curve(
             send, candidate, context, X, y, folds, metrics, curve, curve_end, epochs=epochs
         )
+
+
+def curve_after(splits: list[dict[str, Any]]) -> bool:
+    """Whether a network's splits leave a learning curve worth fitting: not when its
+    deadline stopped it while still improving in most of them."""
+    return sum(bool(s["out_of_time"]) for s in splits) <= len(splits) // 2
 
 
 def learning_curve(

@@ -94,3 +94,13 @@ def test_a_curve_fit_trains_no_more_epochs_than_it_is_given() -> None:
     )
     assert free["epochs"] > 3
     assert capped["epochs"] == 3
+
+
+def test_a_curve_follows_unless_most_splits_were_stopped_while_improving() -> None:
+    from advisor.check.worker import curve_after
+
+    def splits(stopped: int) -> list[dict]:
+        return [{"out_of_time": i < stopped} for i in range(5)]
+
+    assert curve_after(splits(0)) and curve_after(splits(2))
+    assert not curve_after(splits(3)) and not curve_after(splits(5))
