@@ -502,9 +502,10 @@ class _Study:
         status: str,
         notify: Progress,
     ) -> None:
-        """Keep a point of the candidate's curve from the splits that finished (none: no
-        point), and say that it is done."""
-        if messages:
+        """Keep a point of the candidate's curve from the splits that finished, and say
+        that it is done. No point when none finished, or when most fits were stopped
+        while still improving: it would measure the curve's time, not the data."""
+        if messages and worker.curve_after(messages):
             scores = np.array([m["scores"][self.metrics[0]] for m in messages])
             self.curve_points[candidate.name, fraction] = CurvePoint(
                 model=candidate.name,

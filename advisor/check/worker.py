@@ -7,6 +7,7 @@ so that what finished before a timeout still counts.
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -35,7 +36,7 @@ def evaluate(
     """Fit and score the candidate on every split; a cooperative candidate gets an even
     share of the time left before ``soft_end`` for each split. Then, given ``curve``
     fractions, its learning curve until ``curve_end`` (see :func:`learning_curve`), each
-    fit trained for no more epochs than the full fit of its split reached.
+    fit seeing no more examples than the full fit of its split did.
 
     A network that its deadline stops while still improving in most splits gets no curve
     (:func:`curve_after`): fits on fewer rows would differ from it in training as much as
@@ -78,8 +79,9 @@ def evaluate(
 
 
 def curve_after(splits: list[dict[str, Any]]) -> bool:
-    """Whether a network's splits leave a learning curve worth fitting: not when its
-    deadline stopped it while still improving in most of them."""
+    """Whether fits say something about data: not when a deadline stopped most of them
+    while still improving. For a network's splits: whether its curve is worth fitting;
+    for a curve point's fits: whether the point is kept."""
     return sum(bool(s["out_of_time"]) for s in splits) <= len(splits) // 2
 
 
@@ -100,8 +102,9 @@ def learning_curve(
     The shares are nested random subsets: every share takes the start of one seeded order
     of the rows, whichever child fits it. Smallest share first, so a timeout still leaves
     the small end of the curve. A cooperative fit gets time in proportion to its share of
-    the rows; given ``epochs`` (per split), a network trains at most as many as its full
-    fit did, so that a point differs from the full fit in data, not in training time.
+    the rows; given ``epochs`` (per split), a network sees at most as many examples as its
+    full fit did (its epochs over the share), so that a point differs from the full fit
+    in data, not in how long it trained.
     """
     _limit_threads(context.threads)
     rng = np.random.default_rng(context.seed)
@@ -126,7 +129,7 @@ def learning_curve(
             test,
             metrics,
             deadline=deadline,
-            max_epochs=epochs[index] if epochs else None,
+            max_epochs=math.ceil(epochs[index] / fraction) if epochs and epochs[index] else None,
         )
         send({"fraction": fraction, "fold": index, "train_rows": len(train), **result})
 
