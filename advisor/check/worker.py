@@ -104,9 +104,15 @@ def learning_curve(
     the small end of the curve. A cooperative fit gets time in proportion to its share of
     the rows; given ``epochs`` (per split), a network sees at most as many examples as its
     full fit did (its epochs over the share), so that a point differs from the full fit
-    in data, not in how long it trained.
+    in data, not in how long it trained, and every fit gets an even share of the time.
     """
     _limit_threads(context.threads)
+
+    def weight(fraction: float) -> float:
+        # A capped network's fits all see about as many examples, in more epochs on fewer
+        # rows, so they cost about the same; other fits cost in proportion to their rows.
+        return 1.0 if epochs else fraction
+
     rng = np.random.default_rng(context.seed)
     orders = [rng.permutation(train) for train, _ in folds]
     jobs = [(f, i) for f in fractions for i in range(len(folds))]
@@ -117,7 +123,7 @@ def learning_curve(
             continue
         deadline = None
         if candidate.cooperative:
-            share = fraction / sum(f for f, _ in jobs[done:])
+            share = weight(fraction) / sum(weight(f) for f, _ in jobs[done:])
             deadline = time.monotonic() + max(0.0, soft_end - time.monotonic()) * share
         small = dataclasses.replace(context, rows=len(train))
         result = fit_and_score(

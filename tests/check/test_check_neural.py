@@ -104,3 +104,42 @@ def test_a_curve_follows_unless_most_splits_were_stopped_while_improving() -> No
 
     assert curve_after(splits(0)) and curve_after(splits(2))
     assert not curve_after(splits(3)) and not curve_after(splits(5))
+
+
+def test_a_capped_network_curve_shares_its_time_evenly_between_fits(monkeypatch) -> None:
+    """A capped network's small-share fits see as many examples as its large-share ones,
+    in more epochs; they get as much time, where other candidates' get less."""
+    from advisor.check import worker
+    from advisor.check.candidates import context_for, ladder
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    context = context_for(X, "binary", "tabular", rows=400, seed=0, text_column=None)
+    mlp = next(c for c in ladder(context) if c.name == "mlp")
+    folds = tuple((np.arange(0, 400), np.arange(400, 569)) for _ in range(2))
+
+    def shares(epochs: list[int] | None) -> list[float]:
+        allotted = []
+
+        def fit(candidate, small, X, y, train, test, metrics, deadline, max_epochs):
+            allotted.append(deadline - time.monotonic())
+            return {"epochs": max_epochs, "out_of_time": False, "scores": {}}
+
+        monkeypatch.setattr(worker, "fit_and_score", fit)
+        end = time.monotonic() + 100.0
+        worker.learning_curve(
+            lambda _: None,
+            mlp,
+            context,
+            X,
+            y.to_numpy(),
+            folds,
+            ("roc_auc",),
+            (0.25, 0.5),
+            end,
+            epochs=epochs,
+        )
+        return [round(a / allotted[0], 1) for a in allotted]
+
+    # Each fit returns at once, so each later one shares the same time among fewer fits.
+    assert shares([20, 20]) == [1.0, 1.3, 2.0, 4.0]  # 1/4 of it, then 1/3, 1/2, all
+    assert shares(None) == [1.0, 1.2, 3.0, 6.0]  # 0.25/1.5, 0.25/1.25, 0.5/1.0, 0.5/0.5
