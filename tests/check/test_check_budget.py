@@ -38,6 +38,12 @@ def _report_torch(send) -> None:
     send("torch" in sys.modules)
 
 
+def _report_frozen(send) -> None:
+    import gc
+
+    send(gc.get_freeze_count())
+
+
 class SlowClassifier(BaseEstimator):
     """Stands for a fit that never checks the clock (an SVM in C code, say)."""
 
@@ -79,6 +85,13 @@ def test_a_deadline_extended_while_waiting_lets_the_child_finish() -> None:
 def test_the_fork_server_leaves_torch_to_the_networks_child() -> None:
     outcome = timebox.run_in_child(_report_torch, (), deadline=time.monotonic() + 30)
     assert outcome.messages == (False,)
+
+
+def test_a_child_leaves_the_servers_objects_to_the_garbage_collector() -> None:
+    # What the server imported (scikit-learn, xgboost: hundreds of thousands of objects) is
+    # frozen in each child, so that no full collection copies their shared pages.
+    outcome = timebox.run_in_child(_report_frozen, (), deadline=time.monotonic() + 30)
+    assert outcome.messages[0] > 50_000
 
 
 def test_a_failing_child_reports_its_error_line() -> None:
