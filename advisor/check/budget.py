@@ -128,6 +128,7 @@ _PRELOAD = [
     "sklearn.preprocessing",
     "sklearn.svm",
     "sklearn.tree",
+    "advisor.check._preloaded",  # last: freezes all of the above (see there)
 ]
 
 

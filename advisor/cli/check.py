@@ -7,6 +7,7 @@ except with ``--json -``, where standard output carries the JSON alone. The heav
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -162,6 +163,10 @@ def check(
         else:
             _write_atomically(Path(json_path), report.to_json() + "\n")
             err.print(f"JSON: {json_path}")
+    # All that is left is the interpreter's exit, whose full garbage collection of
+    # everything imported (scikit-learn, pandas: 0.3-0.4 s) frees nothing the exit would
+    # not free anyway.
+    gc.freeze()
 
 
 def _check_outputs(report_dir: Path | None, json_path: str | None, *, force: bool) -> None:
