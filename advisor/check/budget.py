@@ -338,8 +338,9 @@ def _slot(job: Job, queued: list[Job], *, working: int, min_slot: float) -> floa
 
 def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> None:
     # The server's objects are shared with it copy-on-write until touched; a full garbage
-    # collection touches every one (0.1-0.3 s of page copies in each child). Frozen, they
-    # are left alone, and what the job itself allocates is still collected.
+    # collection touches every one (0.1-0.3 s of page copies in each child). The server
+    # froze them (advisor.check._preloaded); this also covers a server whose preloads
+    # failed, which multiprocessing ignores. What the job allocates is still collected.
     gc.freeze()
     # Library warnings (deprecations, convergence) would interleave with the caller's
     # progress display; the report says what matters.
