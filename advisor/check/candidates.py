@@ -89,6 +89,7 @@ def fit_and_score(
         "fit_seconds": fit_seconds,
         # Stopped by its deadline while still improving (a network on a plateau is not).
         "out_of_time": getattr(final, "stopped_by_", None) == "deadline",
+        "stopped_by": getattr(final, "stopped_by_", None),
         "epochs": getattr(final, "n_epochs_", None),
     }
 

@@ -453,13 +453,22 @@ class _Study:
             metric: round(float(np.mean([m["scores"][metric] for m in folds])), 6)
             for metric in self.metrics[1:]
         }
+        # Either way a deadline cut it short, so its scores depend on the machine's speed
+        # (the same seed repeats exactly only what ran to its end): the message says so.
         limited = sum(bool(m.get("out_of_time")) for m in folds)
-        note = None
+        settled = sum(m.get("stopped_by") == "deadline_on_plateau" for m in folds)
+        notes = []
         if limited:
-            note = (
+            notes.append(
                 f"{STILL_IMPROVING} in {limited} of {len(folds)} splits while still "
                 "improving; a larger budget may raise its score"
             )
+        if settled:
+            notes.append(
+                f"stopped at its time limit on a plateau in {settled} of {len(folds)} splits, "
+                "with its best weights so far"
+            )
+        note = "; ".join(notes) or None
         return ModelResult(
             name=candidate.name,
             family=candidate.family,

@@ -160,3 +160,34 @@ def test_a_network_stopped_while_improving_gets_no_curve_and_the_words_say_why()
     cnn = [point("cnn", "deep_learning", f, s) for f, s in ((0.25, 0.80), (0.5, 0.90), (1, 0.97))]
     words = describe_curve([*curve, *cnn], svm, converged, "accuracy")
     assert "deep learning is gaining as data grows" in words
+
+
+def test_a_model_cut_short_by_its_deadline_says_so_even_on_a_plateau() -> None:
+    """Its scores depend on the machine's speed either way; only one may gain from time."""
+    from advisor.check.candidates import Candidate
+    from advisor.check.runner import STILL_IMPROVING, _Study
+
+    folds = tuple((np.arange(4), np.arange(4, 6)) for _ in range(5))
+    study = _Study(data=None, context=None, folds=folds, metrics=("accuracy",))
+    mlp = Candidate("mlp", "deep_learning", 1.0, build=None, cooperative=True)
+
+    def result(*stopped_by: str):
+        return study._result(
+            mlp,
+            [
+                {"fold": i, "scores": {"accuracy": 0.9}, "fit_seconds": 1.0,
+                 "out_of_time": how == "deadline", "stopped_by": how}
+                for i, how in enumerate(stopped_by)
+            ],
+            "ok",
+            None,
+        )  # fmt: skip
+
+    assert result(*["early_stopping"] * 5).message is None
+    settled = result("deadline_on_plateau", *["early_stopping"] * 4).message
+    assert settled == (
+        "stopped at its time limit on a plateau in 1 of 5 splits, with its best weights so far"
+    )
+    both = result("deadline", "deadline_on_plateau", *["early_stopping"] * 3).message
+    assert both.startswith(f"{STILL_IMPROVING} in 1 of 5 splits while still improving")
+    assert both.endswith("on a plateau in 1 of 5 splits, with its best weights so far")
