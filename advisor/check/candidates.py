@@ -87,8 +87,7 @@ def fit_and_score(
     return {
         "scores": {m: score(m, y[test], output) for m in metrics},
         "fit_seconds": fit_seconds,
-        # Stopped by its deadline while still improving (a network on a plateau is not).
-        "out_of_time": getattr(final, "stopped_by_", None) == "deadline",
+        # "deadline": stopped by its deadline while still improving (see out_of_time).
         "stopped_by": getattr(final, "stopped_by_", None),
         "epochs": getattr(final, "n_epochs_", None),
     }

@@ -455,7 +455,7 @@ class _Study:
         }
         # Either way a deadline cut it short, so its scores depend on the machine's speed
         # (the same seed repeats exactly only what ran to its end): the message says so.
-        limited = sum(bool(m.get("out_of_time")) for m in folds)
+        limited = sum(map(worker.out_of_time, folds))
         settled = sum(m.get("stopped_by") == "deadline_on_plateau" for m in folds)
         notes = []
         if limited:

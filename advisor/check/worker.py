@@ -70,7 +70,7 @@ def evaluate(
         send({"fold": index, **result})
         epochs.append(result["epochs"])
         results.append(result)
-        if result["out_of_time"] and curve_end is not None:
+        if out_of_time(result) and curve_end is not None:
             soft_end = max(soft_end, curve_end)
     if curve and curve_end is not None and curve_after(results):
         learning_curve(
@@ -82,7 +82,12 @@ def curve_after(splits: list[dict[str, Any]]) -> bool:
     """Whether fits say something about data: not when a deadline stopped most of them
     while still improving. For a network's splits: whether its curve is worth fitting;
     for a curve point's fits: whether the point is kept."""
-    return sum(bool(s["out_of_time"]) for s in splits) <= len(splits) // 2
+    return sum(map(out_of_time, splits)) <= len(splits) // 2
+
+
+def out_of_time(fit: dict[str, Any]) -> bool:
+    """Whether a fit's deadline stopped it while still improving (on a plateau, not)."""
+    return fit.get("stopped_by") == "deadline"
 
 
 def learning_curve(

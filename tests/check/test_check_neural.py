@@ -100,7 +100,7 @@ def test_a_curve_follows_unless_most_splits_were_stopped_while_improving() -> No
     from advisor.check.worker import curve_after
 
     def splits(stopped: int) -> list[dict]:
-        return [{"out_of_time": i < stopped} for i in range(5)]
+        return [{"stopped_by": "deadline" if i < stopped else "early_stopping"} for i in range(5)]
 
     assert curve_after(splits(0)) and curve_after(splits(2))
     assert not curve_after(splits(3)) and not curve_after(splits(5))
@@ -122,7 +122,7 @@ def test_a_capped_network_curve_shares_its_time_evenly_between_fits(monkeypatch)
 
         def fit(candidate, small, X, y, train, test, metrics, deadline, max_epochs):
             allotted.append(deadline - time.monotonic())
-            return {"epochs": max_epochs, "out_of_time": False, "scores": {}}
+            return {"epochs": max_epochs, "stopped_by": "early_stopping", "scores": {}}
 
         monkeypatch.setattr(worker, "fit_and_score", fit)
         end = time.monotonic() + 100.0

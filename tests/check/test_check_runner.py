@@ -176,7 +176,7 @@ def test_a_model_cut_short_by_its_deadline_says_so_even_on_a_plateau() -> None:
             mlp,
             [
                 {"fold": i, "scores": {"accuracy": 0.9}, "fit_seconds": 1.0,
-                 "out_of_time": how == "deadline", "stopped_by": how}
+                 "stopped_by": how}
                 for i, how in enumerate(stopped_by)
             ],
             "ok",
