@@ -344,11 +344,15 @@ class BoostingUntil(BaseEstimator):
         task: str = "binary",
         seed: int = 0,
         max_iter: int = 200,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
         deadline: float | None = None,
     ) -> None:
         self.task = task
         self.seed = seed
         self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
         self.deadline = deadline
 
     def fit(self, X: Any, y: Any) -> BoostingUntil:
@@ -362,6 +366,8 @@ class BoostingUntil(BaseEstimator):
         chunk = self.max_iter if self.deadline is None else 25
         model = kind(
             max_iter=chunk,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
             early_stopping=True,
             validation_fraction=0.1,
             warm_start=True,
@@ -397,7 +403,11 @@ class BoostingUntil(BaseEstimator):
 def _gradient_boosting(context: Context, deadline: float | None) -> Any:
     from sklearn.pipeline import make_pipeline
 
-    model = BoostingUntil(task=context.task, seed=context.seed, deadline=deadline)
+    # On pixels, trees are the weakest rung and the dearest (a tree per class per round, on
+    # every pixel): a faster-learning, smaller-tree setting scored as well on digits (0.975
+    # against 0.969 accuracy) in 40 % of the time.
+    light = {"learning_rate": 0.2, "max_leaf_nodes": 15} if context.modality == "image" else {}
+    model = BoostingUntil(task=context.task, seed=context.seed, deadline=deadline, **light)
     return make_pipeline(_features(context, scale=False), model)
 
 
@@ -453,7 +463,13 @@ def _cnn(context: Context, deadline: float | None) -> Any:
     from advisor.check.neural import CNNNet
 
     net = CNNNet(
-        task=context.task, lr=3e-3, deadline=deadline, seed=context.seed, threads=context.threads
+        task=context.task,
+        lr=5e-3,
+        patience=6,
+        batch_size=64,
+        deadline=deadline,
+        seed=context.seed,
+        threads=context.threads,
     )
     return make_pipeline(PixelFeatures(side=CNN_SIDE, flatten=False), net)
 

@@ -58,6 +58,19 @@ def test_boosting_in_chunks_ends_where_one_fit_would() -> None:
     np.testing.assert_allclose(chunked.predict_proba(X), whole.predict_proba(X))
 
 
+def test_boosting_on_pixels_learns_faster_with_smaller_trees() -> None:
+    from sklearn.datasets import load_digits
+
+    from advisor.check.candidates import context_for, ladder
+
+    X = load_digits().images[..., None]
+    context = context_for(X, "multiclass", "image", rows=1437, seed=0, text_column=None)
+    boosting = next(c for c in ladder(context) if c.name == "pixels_gradient_boosting")
+    model = boosting.build(context, None).fit(X[:300], load_digits().target[:300])
+    settings = model.steps[-1][1].model_.get_params()
+    assert (settings["learning_rate"], settings["max_leaf_nodes"]) == (0.2, 15)
+
+
 def test_boosting_past_its_deadline_stops_after_the_first_chunk() -> None:
     X, y = load_breast_cancer(return_X_y=True)
     late = BoostingUntil(seed=0, deadline=time.monotonic() - 1).fit(X, y)
@@ -143,3 +156,22 @@ def test_a_capped_network_curve_shares_its_time_evenly_between_fits(monkeypatch)
     # Each fit returns at once, so each later one shares the same time among fewer fits.
     assert shares([20, 20]) == [1.0, 1.3, 2.0, 4.0]  # 1/4 of it, then 1/3, 1/2, all
     assert shares(None) == [1.0, 1.2, 3.0, 6.0]  # 0.25/1.5, 0.25/1.25, 0.5/1.0, 0.5/0.5
+
+
+def test_the_cnn_learns_digits_and_stops_early() -> None:
+    """The narrow channels-last CNN reaches the pixel SVM's accuracy on one digits split,
+    and early stopping ends it long before its epoch cap (it used to run out of time)."""
+    from sklearn.datasets import load_digits
+
+    from advisor.check.candidates import context_for, fit_and_score, ladder
+
+    digits = load_digits()
+    X, y = digits.images[..., None], digits.target
+    rows = np.random.default_rng(0).permutation(len(y))
+    train, test = rows[:1437], rows[1437:]
+    context = context_for(X, "multiclass", "image", rows=len(train), seed=0, text_column=None)
+    cnn = next(c for c in ladder(context) if c.name == "cnn")
+    result = fit_and_score(cnn, context, X, y, train, test, ("accuracy",))
+    assert result["stopped_by"] == "early_stopping"
+    assert result["epochs"] < 35, result["epochs"]
+    assert result["scores"]["accuracy"] > 0.98
