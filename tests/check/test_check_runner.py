@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from advisor.check.result import validate
-from advisor.check.runner import run_check
+from advisor.check.runner import STILL_IMPROVING, run_check
 from advisor.data import Dataset, load_example
 
 
@@ -101,7 +101,9 @@ def test_digits_compares_a_cnn_with_pixel_baselines() -> None:
     report = run_check(load_example("digits"), budget=25, seed=0)
     names = {m.name: m for m in report.models}
     assert {"dummy", "pixels_logistic", "pixels_svm", "cnn"} <= set(names)
-    assert names["cnn"].status == "ok" and names["cnn"].score > 0.5
+    assert names["cnn"].status == "ok" and names["cnn"].score > 0.98
+    # Its five splits take about 5 s on one core: early stopping ends them, not the budget.
+    assert not (names["cnn"].message or "").startswith(STILL_IMPROVING), names["cnn"].message
     assert names["pixels_svm"].score > 0.985  # one pixel scale and a tuned C
     assert report.metric == "accuracy" and report.other_metrics == ("macro_f1",)
     assert report.best_deep_learning.name == "cnn"
@@ -165,7 +167,7 @@ def test_a_network_stopped_while_improving_gets_no_curve_and_the_words_say_why()
 def test_a_model_cut_short_by_its_deadline_says_so_even_on_a_plateau() -> None:
     """Its scores depend on the machine's speed either way; only one may gain from time."""
     from advisor.check.candidates import Candidate
-    from advisor.check.runner import STILL_IMPROVING, _Study
+    from advisor.check.runner import _Study
 
     folds = tuple((np.arange(4), np.arange(4, 6)) for _ in range(5))
     study = _Study(data=None, context=None, folds=folds, metrics=("accuracy",))
