@@ -22,6 +22,10 @@ from advisor.check.evaluation import score
 
 SVM_MAX_ROWS = 5_000  # kernel SVMs grow quadratically with rows: skipped above this
 SVM_TUNE_ROWS = 2_000  # up to this many training rows, the SVM's C is tuned (7 fits, not 1)
+# From this many training rows, the MLP's hidden layers have 128 units, not 256: the same
+# scores on the generated tables, in half the time on 10,000 rows. Below it an epoch costs
+# little, and on a few hundred rows the wider layers converge in fewer epochs.
+NARROW_MLP_ROWS = 1_000
 PIXEL_SIDE = 32  # images are block-averaged to at most this side for pixel features
 CNN_SIDE = 64  # and to at most this side for the CNN, to fit a CPU budget
 
@@ -38,6 +42,9 @@ class Context:
     categorical: tuple[str, ...] = ()
     text_column: str | None = None
     threads: int = 2
+    # The MLP's hidden units, set once for the study (see NARROW_MLP_ROWS): a learning
+    # curve's smaller fits keep the full fit's network.
+    mlp_width: int = 256
 
 
 @dataclass(frozen=True)
@@ -453,7 +460,13 @@ def _mlp(context: Context, deadline: float | None) -> Any:
 
     from advisor.check.neural import MLPNet
 
-    net = MLPNet(task=context.task, deadline=deadline, seed=context.seed, threads=context.threads)
+    net = MLPNet(
+        task=context.task,
+        width=context.mlp_width,
+        deadline=deadline,
+        seed=context.seed,
+        threads=context.threads,
+    )
     return make_pipeline(_features(context), _Float32(), net)
 
 
@@ -595,8 +608,9 @@ def context_for(
 ) -> Context:
     """The ladder's view of the data: column kinds for tables, the text column for text."""
     threads = threads_for(X)
+    width = 128 if rows >= NARROW_MLP_ROWS else 256
     if modality == "image" or not isinstance(X, pd.DataFrame):
-        return Context(task, modality, rows, seed, threads=threads)
+        return Context(task, modality, rows, seed, threads=threads, mlp_width=width)
     features = [c for c in X.columns if c != text_column]
     numeric = tuple(c for c in features if pd.api.types.is_numeric_dtype(X[c]))
     categorical = tuple(c for c in features if c not in numeric)
@@ -609,4 +623,5 @@ def context_for(
         categorical=categorical,
         text_column=text_column,
         threads=threads,
+        mlp_width=width,
     )

@@ -85,10 +85,8 @@ def test_a_network_on_a_few_rows_stops_once_its_loss_stops_falling_by_min_delta(
     X, y = load_wine(return_X_y=True)
     rows = np.random.default_rng(0).permutation(len(y))[:36]
     X = StandardScaler().fit_transform(X[rows]).astype(np.float32)
-    # Six validation rows: without a minimum step, a 256-wide network's loss crept down for
-    # 215 epochs after its predictions had settled (a 128-wide one learns these rows more
-    # slowly, and its loss falls for real).
-    net = MLPNet(task="multiclass", width=256).fit(X, y[rows])
+    net = MLPNet(task="multiclass").fit(X, y[rows])
+    # Six validation rows: without a minimum step the loss crept down for 115 epochs.
     assert net.stopped_by_ == "early_stopping"
     assert net.n_epochs_ < 80
 
@@ -177,3 +175,23 @@ def test_the_cnn_learns_digits_and_stops_early() -> None:
     assert result["stopped_by"] == "early_stopping"
     assert result["epochs"] < 35, result["epochs"]
     assert result["scores"]["accuracy"] > 0.98
+
+
+def test_a_larger_table_gets_a_narrower_mlp_and_its_curve_fits_keep_it() -> None:
+    import dataclasses
+
+    import pandas as pd
+
+    from advisor.check.candidates import context_for, ladder
+
+    X = pd.DataFrame(np.zeros((10, 3)), columns=["a", "b", "c"])
+
+    def width(context) -> int:
+        mlp = next(c for c in ladder(context) if c.name == "mlp")
+        return mlp.build(context, None).steps[-1][1].width
+
+    small = context_for(X, "binary", "tabular", rows=500, seed=0, text_column=None)
+    large = context_for(X, "binary", "tabular", rows=2400, seed=0, text_column=None)
+    assert (width(small), width(large)) == (256, 128)
+    # A learning curve's 25 % fit (600 rows; see worker.learning_curve) trains the same network.
+    assert width(dataclasses.replace(large, rows=600)) == 128
