@@ -1,0 +1,137 @@
+"""What crosses the boundary between the study and the processes that run its jobs.
+
+Requests go out (a job's data and its orders), messages come back one at a time as the
+work finishes (so what finished before a deadline still counts). Each kind is a small
+frozen dataclass: a receiver tells them apart by type, never by which keys are present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import numpy as np
+
+
+class Stop(str, Enum):
+    """How a fit ended. Only ``DEADLINE`` means it might have done better with more time."""
+
+    EARLY_STOPPING = "early_stopping"  # its validation score stopped improving
+    MAX_ITER = "max_iter"  # it ran all the boosting rounds it was allowed
+    MAX_EPOCHS = "max_epochs"  # it ran all the epochs it was allowed
+    DEADLINE = "deadline"  # its deadline stopped it while still improving
+    DEADLINE_ON_PLATEAU = "deadline_on_plateau"  # its deadline stopped it, already settled
+
+    @property
+    def by_deadline(self) -> bool:
+        """Whether the clock ended it: its scores then depend on the machine's speed."""
+        return self in (Stop.DEADLINE, Stop.DEADLINE_ON_PLATEAU)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One fit scored on its test rows: every metric, how long it took, how it ended."""
+
+    scores: dict[str, float]
+    fit_seconds: float
+    stopped_by: Stop | None = None  # None: an estimator that runs to its own end
+    epochs: int | None = None  # a network's epochs
+
+    @property
+    def out_of_time(self) -> bool:
+        """Whether its deadline stopped it while still improving (on a plateau, not)."""
+        return self.stopped_by is Stop.DEADLINE
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """What every job of a study reads: the rows, the splits and the metrics. Sent to a
+    worker once per job here; an executor that can share objects sends it once per study."""
+
+    X: Any
+    y: np.ndarray
+    folds: tuple[tuple[np.ndarray, np.ndarray], ...]
+    metrics: tuple[str, ...]
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluateRequest:
+    """Cross-validate ``candidate`` on every split; for a network, then its learning curve.
+
+    ``fits_end`` (monotonic) is when a cooperative candidate's split fits should be done,
+    ``curve_end`` when its curve must be; ``grace`` is how much of torch's import may move
+    both later (start-up, not training time).
+    """
+
+    candidate: Any  # advisor.check.ladder.Candidate
+    context: Any  # advisor.check.ladder.Context
+    fits_end: float
+    curve: tuple[float, ...] = ()
+    curve_end: float | None = None
+    grace: float = 0.0
+
+
+@dataclass(frozen=True)
+class CurveRequest:
+    """Fit ``candidate`` on ``fractions`` of each split's training rows by ``fits_end``;
+    ``epochs`` (per split) caps a network at the examples its full fits saw."""
+
+    candidate: Any
+    context: Any
+    fractions: tuple[float, ...]
+    fits_end: float
+    epochs: tuple[int | None, ...] | None = None
+
+
+@dataclass(frozen=True)
+class InspectRequest:
+    """Run the honesty guards and profile the data."""
+
+    dataset: Any
+    seed: int
+
+
+# --- messages back --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A network's child spent ``seconds`` importing torch: start-up, not training."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FoldScored:
+    """A candidate's fit on split ``fold``."""
+
+    fold: int
+    fit: Fit
+
+
+@dataclass(frozen=True)
+class CurveScored:
+    """A learning-curve fit: ``fraction`` of split ``fold``'s training rows (``train_rows``)."""
+
+    fraction: float
+    fold: int
+    train_rows: int
+    fit: Fit
+
+
+@dataclass(frozen=True)
+class GuardWarnings:
+    """What the honesty guards found, in words."""
+
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataProfile:
+    """The data's profile (``Profile.to_dict()``)."""
+
+    profile: dict[str, Any]
