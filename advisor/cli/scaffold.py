@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from advisor.scaffold.generate import Scaffolded
 
 
 @click.command()
@@ -65,8 +69,7 @@ def scaffold(
         chosen = [flag for flag, value in _choices(locals()).items() if value is not None]
         if chosen:
             raise click.UsageError(f"--replay takes no {', '.join(chosen)}: it replays them all")
-        path = replay_project(replay, output_dir=output_dir, force=force)
-        _done(path, started)
+        _done(replay_project(replay, output_dir=output_dir, force=force), started)
         return
 
     baseline = None
@@ -80,7 +83,7 @@ def scaffold(
         name = recipe or "project"
         if not no_input:
             name = click.prompt("Project name", default=name)
-    path = scaffold_project(
+    done = scaffold_project(
         recipe,
         framework=framework,
         tracking=tracking,
@@ -92,7 +95,7 @@ def scaffold(
         baseline=baseline,
         force=force,
     )
-    _done(path, started)
+    _done(done, started)
 
 
 def _choices(options: dict) -> dict[str, str | None]:
@@ -107,11 +110,10 @@ def _ask_recipe() -> str:
     return click.prompt("Recipe", type=click.Choice(names), default="tabular-xgboost")
 
 
-def _done(path: Path, started: float) -> None:
-    from advisor.scaffold.answers import read_answers
+def _done(done: Scaffolded, started: float) -> None:
     from advisor.scaffold.naming import project_names
 
-    answers = read_answers(path)
+    path, answers = done.path, done.answers
     package = project_names(answers.name).package
     click.echo(
         f"Created {path} in {time.perf_counter() - started:.1f} s: recipe {answers.recipe} "

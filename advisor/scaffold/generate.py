@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,14 @@ _RECIPE_FOR_VERDICT = {
 # Folders a forced render does not copy over ones the user already has: merging two git
 # or DVC repositories would corrupt the user's.
 _KEEP_USERS = (".git", ".dvc")
+
+
+@dataclass(frozen=True)
+class Scaffolded:
+    """A generated project: the folder it is in and the answers it was rendered from."""
+
+    path: Path
+    answers: Answers
 
 
 def resolve_answers(
@@ -123,9 +132,9 @@ def scaffold_project(
     output_dir: str | os.PathLike = ".",
     baseline: Mapping[str, Any] | None = None,
     force: bool = False,
-) -> Path:
+) -> Scaffolded:
     """Generate a project for `recipe` (choices overridden where given) in
-    ``output_dir/<sanitised name>``; returns that folder.
+    ``output_dir/<sanitised name>``; returns that folder and the answers used.
 
     `baseline` is a feasibility report (the ``advisor.feasibility/1`` JSON) whose best
     scores become the number to beat. An existing project folder is refused unless
@@ -146,13 +155,15 @@ def scaffold_project(
 
 def replay_project(
     project: str | os.PathLike, *, output_dir: str | os.PathLike = ".", force: bool = False
-) -> Path:
+) -> Scaffolded:
     """Generate again, from the answers written into `project`, the same files."""
     return render(read_answers(project), output_dir=output_dir, force=force)
 
 
-def render(answers: Answers, *, output_dir: str | os.PathLike = ".", force: bool = False) -> Path:
-    """Render `answers` into ``output_dir/<slug>``; returns that folder."""
+def render(
+    answers: Answers, *, output_dir: str | os.PathLike = ".", force: bool = False
+) -> Scaffolded:
+    """Render `answers` into ``output_dir/<slug>``; returns that folder and `answers`."""
     names = project_names(answers.name)
     context = _context(answers, names)
     out = Path(output_dir)
@@ -174,7 +185,7 @@ def render(answers: Answers, *, output_dir: str | os.PathLike = ".", force: bool
         staging = Path(staging_dir)
         rendered = _cookiecutter(context, staging)
         _copy_into(rendered, target)
-    return target
+    return Scaffolded(path=target, answers=answers)
 
 
 def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
@@ -294,6 +305,7 @@ def _copy_into(source: Path, target: Path) -> None:
 
 __all__ = [
     "ANSWERS_FILE",
+    "Scaffolded",
     "render",
     "replay_project",
     "resolve_answers",

@@ -22,7 +22,7 @@ needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a C
 def project(tmp_path: Path, recipe: str = "tabular-pytorch") -> tuple[Path, str]:
     path = scaffold_project(
         recipe, tracking="tensorboard", versioning="none", name="ddp", output_dir=tmp_path
-    )
+    ).path
     run([sys.executable, "-m", "ddp.prepare"], path)
     return path, "ddp"
 
@@ -61,7 +61,7 @@ def test_one_gpu_with_mixed_precision(tmp_path: Path) -> None:
 def test_lightning_on_a_gpu_with_mixed_precision(tmp_path: Path) -> None:
     path = scaffold_project(
         "image-lightning", tracking="none", versioning="none", name="lit", output_dir=tmp_path
-    )
+    ).path
     printed = run([sys.executable, "-m", "lit"], path)
     assert "GPU available: True" in printed
     assert "accuracy on the test split" in printed

@@ -16,6 +16,7 @@ import tomllib
 from advisor.errors import RecipeError, ReportError, ScaffoldError
 from advisor.resources import templates_dir
 from advisor.scaffold import generate
+from advisor.scaffold.answers import read_answers
 from advisor.scaffold.generate import replay_project, scaffold_project
 from tests.scaffold.projects import REPORT, tree
 
@@ -76,7 +77,7 @@ def test_the_template_renders_with_the_plain_cookiecutter_command(
 
 def test_user_text_stays_literal(tmp_path: Path) -> None:
     name = "Churn {{ 7*7 }} {% if true %}x{% endif %} <b>"
-    project = scaffold_project(**FAST, name=name, output_dir=tmp_path)
+    project = scaffold_project(**FAST, name=name, output_dir=tmp_path).path
     assert project.name == "churn-7-7-if-true-x-endif-b"
     readme = (project / "README.md").read_text()
     assert readme.startswith(f"# {name}\n")
@@ -90,7 +91,7 @@ def test_user_text_stays_literal(tmp_path: Path) -> None:
 def test_nothing_is_written_outside_the_output_folder(tmp_path: Path, home: Path) -> None:
     out = tmp_path / "out"
     before = sorted(p.name for p in tmp_path.iterdir())
-    project = scaffold_project("tabular-xgboost", name="../../escape", output_dir=out)
+    project = scaffold_project("tabular-xgboost", name="../../escape", output_dir=out).path
     assert project == out / "escape"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out"])
     assert [p.name for p in out.iterdir()] == ["escape"]
@@ -118,7 +119,9 @@ def test_force_writes_the_template_files_and_keeps_the_users(tmp_path: Path) -> 
     subprocess.run(["git", "init", "-q", str(target)], check=True)
     git_before = tree(target / ".git", skip=())
 
-    project = scaffold_project("tabular-xgboost", name="churn", output_dir=tmp_path, force=True)
+    project = scaffold_project(
+        "tabular-xgboost", name="churn", output_dir=tmp_path, force=True
+    ).path
     assert (project / "data" / "raw" / "customers.csv").read_text() == "a,b\n1,2\n"
     assert (project / "notes.md").read_text() == "mine"
     assert (project / "README.md").read_text().startswith("# churn\n")
@@ -178,7 +181,7 @@ def test_a_report_is_baked_in_and_replay_reproduces_the_project(tmp_path: Path) 
     first = scaffold_project(
         "tabular-pytorch", versioning="none", name="Churn", output_dir=tmp_path / "a",
         baseline=REPORT,
-    )  # fmt: skip
+    ).path  # fmt: skip
     baseline = json.loads((first / "baseline.json").read_text())
     assert baseline["best_classical"] == {"name": "xgboost", "score": 0.9931}
     readme = (first / "README.md").read_text()
@@ -187,11 +190,21 @@ def test_a_report_is_baked_in_and_replay_reproduces_the_project(tmp_path: Path) 
     assert "metric: roc_auc" in (first / "params.yaml").read_text()
 
     again = replay_project(first, output_dir=tmp_path / "b")
-    assert tree(again) == tree(first)
+    assert again.path == tmp_path / "b" / "churn"
+    assert tree(again.path) == tree(first)
+
+
+def test_the_result_holds_the_folder_and_the_answers_written_into_it(tmp_path: Path) -> None:
+    done = scaffold_project(**FAST, tracking="none", name="Churn Model", output_dir=tmp_path)
+    assert done.path == tmp_path / "churn-model"
+    assert (done.answers.name, done.answers.recipe, done.answers.tracking) == (
+        "Churn Model", "tabular-sklearn", "none",
+    )  # fmt: skip
+    assert done.answers == read_answers(done.path)
 
 
 def test_without_a_report_the_project_says_no_baseline_was_measured(tmp_path: Path) -> None:
-    project = scaffold_project(**FAST, name="churn", output_dir=tmp_path)
+    project = scaffold_project(**FAST, name="churn", output_dir=tmp_path).path
     assert json.loads((project / "baseline.json").read_text()) == {"measured": False}
     assert "No baseline was measured for this project." in (project / "README.md").read_text()
 

@@ -100,7 +100,7 @@ def test_every_valid_stack_and_modality_is_covered() -> None:
     ids=[f"{s.framework}-{s.tracking}-{s.versioning}-{s.modality}" for s in STACKS],
 )
 def test_generated_project_trains_and_passes_its_tests(answers: Answers, tmp_path: Path) -> None:
-    project = render(answers, output_dir=tmp_path)
+    project = render(answers, output_dir=tmp_path).path
     package = project.name.replace("-", "_")
     metric = answers.metric
 
