@@ -20,7 +20,6 @@ load time against :mod:`advisor.rules.vocabulary`; nothing is evaluated as code.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from advisor.errors import RuleError
 from advisor.profile import Profile
 from advisor.resources import rules_dir
 from advisor.rules import vocabulary as vocab
+from advisor.vocabulary import suggest
 
 RULE_KEYS = ("id", "when", "effect", "because", "source")
 EFFECT_KEYS = ("score", "exclude", "verdict")
@@ -161,7 +161,7 @@ def _parse_rule(raw: Any, path: Path, index: int) -> Rule:
     where = f"{path}: rule '{rule_id}'"
     for key in raw:
         if key not in RULE_KEYS:
-            raise RuleError(f"{where}: unknown key '{key}'{_suggest(key, RULE_KEYS)}.")
+            raise RuleError(f"{where}: unknown key '{key}'{suggest(key, RULE_KEYS)}.")
     for key in RULE_KEYS:
         if key not in raw:
             raise RuleError(f"{where}: missing '{key}'.")
@@ -187,7 +187,7 @@ def _parse_condition(raw: Any, where: str) -> Condition:
         raise RuleError(f"{where}: 'when' must hold exactly one of 'all' or 'any'.")
     ((mode, parts),) = raw.items()
     if mode not in BLOCKS:
-        raise RuleError(f"{where}: unknown block '{mode}'{_suggest(str(mode), BLOCKS)}.")
+        raise RuleError(f"{where}: unknown block '{mode}'{suggest(str(mode), BLOCKS)}.")
     if not isinstance(parts, list) or not parts:
         raise RuleError(f"{where}: '{mode}' must be a non-empty list of tests.")
     parsed: list[Comparison | Condition] = []
@@ -204,14 +204,14 @@ def _parse_test(raw: Any, where: str) -> Comparison:
         raise RuleError(f"{where}: a test must be a mapping with 'field', 'op' and 'value'.")
     for key in raw:
         if key not in TEST_KEYS:
-            raise RuleError(f"{where}: unknown test key '{key}'{_suggest(str(key), TEST_KEYS)}.")
+            raise RuleError(f"{where}: unknown test key '{key}'{suggest(str(key), TEST_KEYS)}.")
     field, op = raw.get("field"), raw.get("op")
     fields = vocab.field_names()
     if field not in fields:
-        raise RuleError(f"{where}: unknown field '{field}'{_suggest(str(field), fields)}.")
+        raise RuleError(f"{where}: unknown field '{field}'{suggest(str(field), fields)}.")
     if op not in vocab.OPERATORS:
         raise RuleError(
-            f"{where}: unknown operator '{op}'{_suggest(str(op), tuple(vocab.OPERATORS))}."
+            f"{where}: unknown operator '{op}'{suggest(str(op), tuple(vocab.OPERATORS))}."
         )
     kind = vocab.field_type(field)
     types, takes_value = vocab.OPERATORS[op]
@@ -243,7 +243,7 @@ def _check_value(field: str, kind: str, value: Any, where: str) -> Any:
         if value not in allowed:
             raise RuleError(
                 f"{where}: unknown value '{value}' for field '{field}'"
-                f"{_suggest(str(value), allowed)}; allowed: {', '.join(allowed)}."
+                f"{suggest(str(value), allowed)}; allowed: {', '.join(allowed)}."
             )
         return value
     if kind == "bool":
@@ -266,7 +266,7 @@ def _parse_effect(
         raise RuleError(f"{where}: 'effect' must be a mapping with {', '.join(EFFECT_KEYS)}.")
     for key in raw:
         if key not in EFFECT_KEYS:
-            raise RuleError(f"{where}: unknown effect '{key}'{_suggest(str(key), EFFECT_KEYS)}.")
+            raise RuleError(f"{where}: unknown effect '{key}'{suggest(str(key), EFFECT_KEYS)}.")
     score: list[tuple[str, float]] = []
     raw_score = raw.get("score", {})
     if not isinstance(raw_score, Mapping):
@@ -284,7 +284,7 @@ def _parse_effect(
     verdict = raw.get("verdict")
     if verdict is not None and verdict not in EFFECT_VERDICTS:
         raise RuleError(
-            f"{where}: unknown verdict '{verdict}'{_suggest(str(verdict), EFFECT_VERDICTS)}; "
+            f"{where}: unknown verdict '{verdict}'{suggest(str(verdict), EFFECT_VERDICTS)}; "
             "a rule can only ask for 'check'."
         )
     return tuple(score), tuple(raw_exclude), verdict
@@ -294,17 +294,10 @@ def _check_model(model: Any, where: str) -> None:
     if model not in vocab.CANDIDATES:
         raise RuleError(
             f"{where}: unknown candidate model '{model}'"
-            f"{_suggest(str(model), tuple(vocab.CANDIDATES))}."
+            f"{suggest(str(model), tuple(vocab.CANDIDATES))}."
         )
 
 
 def fired(rules: Iterable[Rule], profile: Profile) -> tuple[Rule, ...]:
     """The rules whose condition holds for ``profile``, in knowledge-base order."""
     return tuple(rule for rule in rules if rule.fires(profile))
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    # difflib directly rather than advisor.data.suggest: data.py imports pandas, and
-    # loading rules must stay light for a fast `advisor recommend`.
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
