@@ -18,8 +18,8 @@ from advisor.scaffold.vocabulary import (
     TEXT_FIELDS,
     check_choice,
     check_combination,
-    suggest,
 )
+from advisor.vocabulary import suggest
 
 
 @dataclass(frozen=True)

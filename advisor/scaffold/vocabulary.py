@@ -6,17 +6,18 @@ are refused with a reason, live here in Python so every caller checks them the s
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from advisor.errors import RecipeError
+from advisor.vocabulary import FAMILIES, MODALITIES, TASKS, suggest
 
 # field -> allowed values; the order is the order shown to people
 CHOICES: dict[str, tuple[str, ...]] = {
-    "modality": ("tabular", "image", "text"),
-    "task": ("binary", "multiclass", "regression"),
-    "family": ("classical", "deep_learning"),
+    "modality": MODALITIES,
+    "task": TASKS,
+    # a stack is built for one of the two compared families; the check's dummy floor is none
+    "family": tuple(family for family in FAMILIES if family != "baseline"),
     "framework": ("sklearn", "xgboost", "pytorch", "lightning"),
     "tracking": ("tensorboard", "mlflow", "wandb", "none"),
     "versioning": ("dvc", "none"),
@@ -76,14 +77,6 @@ INCOMPATIBLE: tuple[Incompatibility, ...] = (
         "use hardware gpu",
     ),
 )
-
-
-def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    # difflib rather than advisor.data.suggest: that module imports pandas, and listing
-    # recipes must start fast.
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def check_choice(field: str, value: object, *, where: str = "") -> str:
