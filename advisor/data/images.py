@@ -1,0 +1,88 @@
+"""Folders of images, one sub-folder per class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from advisor.data.dataset import Dataset, make_dataset
+from advisor.errors import DataError
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+
+
+def load_image_folder(path: Path, *, task: str | None, max_rows: int | None, seed: int) -> Dataset:
+    """The images under ``path/<class>/``, labelled by their sub-folder.
+
+    Every image must have one size and colour mode. Above ``max_rows`` images, each class
+    is sampled in proportion, and ``notes`` say so.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    classes = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    files = {
+        c.name: sorted(f for f in c.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
+        for c in classes
+    }
+    files = {name: found for name, found in files.items() if found}
+    if not files:
+        raise DataError(
+            f"{path} holds no images in class sub-folders: expected {path}/<class>/<image>.png "
+            f"(or .jpg, ...), one sub-folder per class."
+        )
+    total = sum(len(found) for found in files.values())
+    notes: list[str] = []
+    if max_rows is not None and total > max_rows:
+        rng = np.random.default_rng(seed)
+        share = max_rows / total
+        files = {
+            n: sorted(rng.choice(found, size=max(1, round(len(found) * share)), replace=False))
+            for n, found in files.items()
+        }
+        notes.append(
+            f"Sampled {sum(map(len, files.values())):,} of {total:,} images (per class) to bound "
+            "memory."
+        )
+    arrays, labels, first = [], [], None
+    for label, found in files.items():
+        for image_path in found:
+            try:
+                with Image.open(image_path) as image:
+                    image.load()
+                    mode = "L" if image.mode in ("1", "L", "I", "I;16", "F") else "RGB"
+                    array = np.asarray(image.convert(mode))
+            except (UnidentifiedImageError, OSError) as exc:
+                raise DataError(
+                    f"Could not read {image_path} as an image: remove it or replace it."
+                ) from exc
+            if first is None:
+                first = (image_path, array.shape)
+            elif array.shape != first[1]:
+                raise DataError(
+                    f"Images in {path} differ in size or colour: {first[0].relative_to(path)} is "
+                    f"{_shape(first[1])}, {image_path.relative_to(path)} is {_shape(array.shape)}; "
+                    f"resize them to one size first."
+                )
+            arrays.append(array)
+            labels.append(label)
+    X = np.stack(arrays)
+    if X.ndim == 3:
+        X = X[..., np.newaxis]
+    y = np.asarray(labels)
+    return make_dataset(
+        X,
+        y,
+        task,
+        modality="image",
+        name=path.name,
+        rows_total=total,
+        notes=notes,
+        class_names=list(files),
+        source=path,
+    )
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    size = f"{shape[1]}×{shape[0]}"
+    return size if len(shape) == 2 else f"{size}×{shape[2]}"

@@ -1,0 +1,222 @@
+"""Tables: CSV/TSV and Parquet files, sampled when big, with the target and any free-text
+column chosen."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from advisor.data.dataset import Dataset, make_dataset
+from advisor.errors import DataError
+from advisor.vocabulary import suggest
+
+TABLE_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+TARGET_NAMES = ("target", "label", "labels", "y", "class", "outcome")
+SNIFF_BYTES = 64 * 1024  # bytes read to detect binary data and the column separator
+CHUNK_ROWS = 200_000  # rows read at a time from a big CSV, to bound memory while sampling
+
+
+def load_table(
+    path: Path,
+    *,
+    target: str | None,
+    text_column: str | None,
+    task: str | None,
+    max_rows: int | None,
+    seed: int,
+) -> Dataset:
+    """The table at ``path`` (CSV/TSV or Parquet), its target column apart.
+
+    ``target`` None chooses a column by its name (target, label, ...) or else the last;
+    ``text_column`` None detects free text. Rows without a target value are dropped.
+    Above ``max_rows`` rows, a uniform sample is read. ``notes`` say what was chosen,
+    dropped or sampled.
+    """
+    frame, total = _read_table(path, max_rows, seed)
+    frame.columns = [str(c) for c in frame.columns]
+    if frame.shape[1] < 2:
+        raise DataError(
+            f"{path} has {frame.shape[1]} column(s): expected at least one feature column and a "
+            "target column."
+        )
+    if len(frame) == 0:
+        raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
+    target, notes = _choose_target(frame, target, path)
+    y = frame.pop(target)
+    if y.isna().all():
+        raise DataError(
+            f"Target column '{target}' in {path} has no values: fill it in or choose another with "
+            "--target."
+        )
+    missing = int(y.isna().sum())
+    if missing:
+        keep = y.notna().to_numpy()
+        frame, y = frame.loc[keep], y.loc[keep]
+        notes.append(f"Dropped {missing} row(s) with no target value.")
+    empty = [c for c in frame.columns if frame[c].isna().all()]
+    if empty:
+        raise DataError(
+            f"Column '{empty[0]}' in {path} has no values at all: drop it or fill it in, then run "
+            "again."
+        )
+    if text_column is not None:
+        if text_column not in frame.columns:
+            raise DataError(
+                f"Text column '{text_column}' is not in "
+                f"{path}{suggest(text_column, list(frame.columns))}."
+            )
+    else:
+        detected = [c for c in frame.columns if looks_like_text(frame[c])]
+        if detected:
+            text_column = max(detected, key=lambda c: frame[c].astype(str).str.len().mean())
+            notes.append(
+                f"Text: column '{text_column}' holds free text (use --text-column to choose "
+                "another)."
+            )
+    if max_rows is not None and total > len(frame) + missing:
+        notes.append(f"Sampled {len(frame):,} of {total:,} rows at random to bound memory.")
+    modality = "text" if text_column else "tabular"
+    return make_dataset(
+        frame.reset_index(drop=True),
+        y.to_numpy(),
+        task,
+        modality=modality,
+        name=path.name,
+        target=target,
+        text_column=text_column,
+        rows_total=total,
+        notes=notes,
+        source=path,
+    )
+
+
+def looks_like_text(series: pd.Series) -> bool:
+    """Free text: strings of several words, mostly distinct (not a category)."""
+    if pd.api.types.is_numeric_dtype(series):
+        return False
+    values = series.dropna().astype(str)
+    if values.empty:
+        return False
+    words = values.str.split().str.len().mean()
+    return bool(words >= 4 and values.nunique() / len(values) > 0.5)
+
+
+def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    kind = TABLE_SUFFIXES.get(path.suffix.lower(), "csv")
+    try:
+        if kind == "parquet":
+            return _read_parquet_sampled(path, max_rows, seed)
+        return _read_csv_sampled(path, max_rows, seed)
+    except DataError:
+        raise
+    except (
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        ValueError,
+        OSError,
+    ) as exc:
+        what = "Parquet" if kind == "parquet" else "CSV"
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(
+            f"Could not read {path} as {what} ({reason[:120]}): expected a {what} table with a "
+            "header row."
+        ) from exc
+
+
+def _read_csv_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if b"\x00" in head:
+        raise DataError(
+            f"Could not read {path} as CSV (it holds binary data): expected a CSV table with a "
+            "header row."
+        )
+    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(head)
+    if max_rows is None:
+        frame = pd.read_csv(path, sep=sep)
+        return frame, len(frame)
+    kept, total = _sample_chunks(pd.read_csv(path, sep=sep, chunksize=CHUNK_ROWS), max_rows, seed)
+    if kept is None:
+        raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
+    return kept, total
+
+
+def _read_parquet_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    if max_rows is None or file.metadata.num_rows <= max_rows:
+        frame = file.read().to_pandas()
+        return frame, len(frame)
+    batches = (batch.to_pandas() for batch in file.iter_batches(batch_size=CHUNK_ROWS))
+    kept, total = _sample_chunks(batches, max_rows, seed)
+    assert kept is not None  # num_rows > max_rows >= 0, so there was a batch
+    return kept, total
+
+
+def _sample_chunks(
+    chunks: Iterable[pd.DataFrame], max_rows: int, seed: int
+) -> tuple[pd.DataFrame | None, int]:
+    """A uniform sample of at most ``max_rows`` rows of a stream of chunks, in file order.
+
+    Every row gets a random key and the smallest keys survive, so memory stays at about
+    ``max_rows`` plus one chunk however big the file; pandas has no sampled reader.
+    """
+    rng = np.random.default_rng(seed)
+    kept: pd.DataFrame | None = None
+    keys = np.empty(0)
+    total = 0
+    for chunk in chunks:
+        chunk.index = pd.RangeIndex(total, total + len(chunk))
+        total += len(chunk)
+        kept = chunk if kept is None else pd.concat([kept, chunk])
+        keys = np.concatenate([keys, rng.random(len(chunk))])
+        if len(kept) > max_rows:
+            keep = np.argpartition(keys, max_rows)[:max_rows]
+            keep.sort()
+            kept, keys = kept.iloc[keep], keys[keep]
+    return kept, total
+
+
+def _sniff_separator(head: bytes) -> str:
+    # The standard library's sniffer on the first bytes, so pandas can use its fast C
+    # parser; pandas' own sniffing (sep=None) needs the python engine, several times slower.
+    text = head.decode("utf-8", errors="ignore")
+    lines = text.splitlines()
+    sample = "\n".join(lines[:-1] if len(lines) > 1 else lines)  # the last may be cut off
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _choose_target(frame: pd.DataFrame, target: str | None, path: Path) -> tuple[str, list[str]]:
+    columns = [str(c) for c in frame.columns]
+    if target is not None:
+        if target not in columns:
+            shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
+            raise DataError(
+                f"Target column '{target}' is not in {path}{suggest(target, columns)}. Columns: "
+                f"{shown}."
+            )
+        return target, []
+    for name in TARGET_NAMES:
+        for column in columns:
+            if column.lower() == name:
+                return column, [
+                    f"Target: column '{column}' (by its name; use --target to choose another)."
+                ]
+    return columns[-1], [
+        f"Target: the last column, '{columns[-1]}' (use --target to choose another)."
+    ]

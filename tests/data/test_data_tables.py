@@ -1,0 +1,119 @@
+"""Tables: CSV and Parquet, sampled when big, the target and a free-text column chosen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer, load_diabetes
+
+from advisor.data import load_dataset, looks_like_text
+from advisor.errors import DataError
+from tests.data.files import write, write_cancer_csv
+
+
+@pytest.fixture
+def cancer_csv(tmp_path: Path) -> Path:
+    return write_cancer_csv(tmp_path)
+
+
+def test_csv_with_a_target_named_target(cancer_csv: Path) -> None:
+    data = load_dataset(cancer_csv)
+    assert (data.task, data.modality, data.target) == ("binary", "tabular", "target")
+    assert data.X.shape == (569, 30) and data.rows == data.rows_total == 569
+    assert data.class_names == ("0", "1")
+    assert "Target: column 'target' (by its name; use --target to choose another)." in data.notes
+
+
+def test_parquet_and_an_explicit_target_and_task(tmp_path: Path) -> None:
+    frame = load_diabetes(as_frame=True).frame
+    path = tmp_path / "diabetes.parquet"
+    frame.to_parquet(path)
+    data = load_dataset(path, target="bmi")
+    assert (data.task, data.target, data.X.shape[1]) == ("regression", "bmi", 10)
+
+
+def test_big_csv_is_sampled_and_says_so(cancer_csv: Path) -> None:
+    data = load_dataset(cancer_csv, max_rows=100, seed=1)
+    assert (data.rows, data.rows_total, data.sampled) == (100, 569, True)
+    assert "Sampled 100 of 569 rows at random to bound memory." in data.notes
+    again = load_dataset(cancer_csv, max_rows=100, seed=1)
+    assert again.X.equals(data.X)
+
+
+def test_big_parquet_is_sampled_batch_by_batch(tmp_path: Path) -> None:
+    frame = load_breast_cancer(as_frame=True).frame
+    path = tmp_path / "cancer.parquet"
+    frame.to_parquet(path, row_group_size=100)
+    data = load_dataset(path, max_rows=150, seed=3)
+    assert (data.rows, data.rows_total, data.task) == (150, 569, "binary")
+    assert "Sampled 150 of 569 rows at random to bound memory." in data.notes
+
+
+def test_text_column_is_detected(tmp_path: Path) -> None:
+    words = [
+        "good",
+        "bad",
+        "great",
+        "awful",
+        "film",
+        "plot",
+        "acting",
+        "boring",
+        "lovely",
+        "terrible",
+    ]
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"review": [" ".join(rng.choice(words, 8)) for _ in range(40)], "stars": [1, 2] * 20}
+    )
+    path = tmp_path / "reviews.csv"
+    frame.to_csv(path, index=False)
+    data = load_dataset(path, target="stars")
+    assert (data.modality, data.text_column, data.task) == ("text", "review", "binary")
+
+
+def test_text_detection() -> None:
+    assert looks_like_text(pd.Series(["one two three four five", "six seven eight nine ten"]))
+    assert not looks_like_text(pd.Series(["red", "blue", "red"]))
+
+
+# --- bad input: one line, saying what was wrong and what to do -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda d: write(d, "junk.csv", bytes(range(256)) * 4),
+            "Could not read {d}/junk.csv as CSV (it holds binary data): expected a CSV table "
+            "with a header row.",
+        ),
+        (
+            lambda d: write(d, "header.csv", b"a,target\n"),
+            "{d}/header.csv has a header but no data rows: expected at least a few rows.",
+        ),
+        (
+            lambda d: write(d, "hole.csv", b"a,b,target\n1,,0\n2,,1\n3,,0\n"),
+            "Column 'b' in {d}/hole.csv has no values at all: drop it or fill it in, then run "
+            "again.",
+        ),
+    ],
+    ids=["binary-garbage", "header-only", "all-empty-column"],
+)
+def test_bad_input_is_one_line(tmp_path: Path, make, message: str) -> None:
+    path = make(tmp_path)
+    with pytest.raises(DataError) as caught:
+        load_dataset(path)
+    assert str(caught.value) == message.format(d=tmp_path)
+
+
+def test_unknown_target_suggests_the_close_column(cancer_csv: Path) -> None:
+    with pytest.raises(
+        DataError,
+        match=r"^Target column 'taget' is not in .*cancer\.csv "
+        r"\(did you mean 'target'\?\)\. Columns: mean radius, ",
+    ):
+        load_dataset(cancer_csv, target="taget")
