@@ -1,28 +1,15 @@
-"""The questionnaire's file handling: size limit, safe zips, private folders, project zips."""
+"""Uploads: the size limit, safe names, safe zips of image folders, and the loader."""
 
 from __future__ import annotations
 
-import gc
 import io
-import os
-import shutil
 import stat
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from advisor.app.uploads import extract_image_zip, safe_filename, save_upload, upload_loader
 from advisor.errors import DataError
-from advisor.uploads import (
-    SessionFolders,
-    extract_image_zip,
-    safe_filename,
-    save_upload,
-    session_folder,
-    sweep_stale_folders,
-    zip_folder,
-)
 
 
 def _zip(entries: dict[str, bytes], *, links: tuple[str, ...] = ()) -> bytes:
@@ -109,67 +96,11 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
         save_upload("pets.zip", b"not a zip", tmp_path)
 
 
-def test_session_folders_are_separate_and_removed_with_the_session():
-    first, second = session_folder(), session_folder()
-    a, b = Path(first.name), Path(second.name)
-    assert a != b and a.is_dir() and b.is_dir()
-    (a / "data.csv").write_text("a,b\n")
-    del first
-    gc.collect()
-    assert not a.exists()
-    assert b.is_dir()
-    second.cleanup()
-
-
-def test_sweep_removes_only_stale_session_folders(tmp_path):
-    old = tmp_path / "advisor-session-old"
-    new = tmp_path / "advisor-session-new"
-    other = tmp_path / "someone-else"
-    for folder in (old, new, other):
-        folder.mkdir()
-    past = time.time() - 3 * 24 * 3600
-    os.utime(old, (past, past))
-    os.utime(other, (past, past))
-    assert sweep_stale_folders(tmp_path) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["advisor-session-new", "someone-else"]
-
-
-def test_zip_folder_keeps_the_project_folder_as_top_level(tmp_path):
-    project = tmp_path / "churn"
-    (project / "src").mkdir(parents=True)
-    (project / "README.md").write_text("# churn\n")
-    (project / "src" / "train.py").write_text("print('hi')\n")
-    archive = zip_folder(project, tmp_path / "out" / "churn")
-    assert archive == tmp_path / "out" / "churn.zip"
-    with zipfile.ZipFile(archive) as zipped:
-        assert {"churn/README.md", "churn/src/train.py"} <= set(zipped.namelist())
-
-
-def test_session_folders_are_released_only_after_the_session_is_gone_for_the_grace(tmp_path):
-    folders = SessionFolders(tmp_path)
-    alive = {"a": True, "b": True}
-    a, b = folders.folder("a"), folders.folder("b")
-    assert a != b and a.is_dir() and b.is_dir()
-    assert folders.folder("a") == a  # the same folder for the same session
-    alive["b"] = False
-    assert folders.release_gone(alive.get, grace=120, now=1000.0) == []
-    assert b.is_dir()  # b may still reconnect
-    assert folders.release_gone(alive.get, grace=120, now=1119.0) == []
-    assert folders.release_gone(alive.get, grace=120, now=1120.0) == ["b"]
-    assert not b.exists() and a.is_dir()
-    assert len(folders) == 1
-
-
-def test_a_session_back_within_the_grace_keeps_its_folder(tmp_path):
-    folders = SessionFolders(tmp_path)
-    folder = folders.folder("a")
-    folders.release_gone(lambda _: False, grace=60, now=0.0)
-    folders.folder("a")  # the session ran again: it is back
-    assert folders.release_gone(lambda _: False, grace=60, now=100.0) == []
-    assert folder.is_dir()
-
-
-def test_a_removed_session_folder_is_made_again(tmp_path):
-    folders = SessionFolders(tmp_path)
-    shutil.rmtree(folders.folder("a"))
-    assert folders.folder("a").is_dir()
+def test_upload_loader_names_the_file_as_the_user_knows_it(tmp_path):
+    path = tmp_path / "session" / "abc" / "table.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("age,label\n1,0\n2,1\n3,0\n")
+    load = upload_loader(path, shown_name="my table.csv", target="lable")
+    with pytest.raises(DataError, match=r"^Target column 'lable' is not in my table\.csv \(did"):
+        load()
+    assert upload_loader(path, shown_name="t.csv")().task == "binary"

@@ -1,5 +1,5 @@
-"""Files the questionnaire receives and hands back: one private folder per browser session,
-uploads saved under a size limit, zips of image folders unpacked safely, projects zipped.
+"""Files the questionnaire receives: uploads saved under a size limit into the session's
+folder, zips of image folders unpacked safely, and the loader that reads an upload.
 
 Nothing uploaded is executed or unpickled here: uploads are written as bytes and read only
 by :func:`advisor.data.load_dataset` (which opens ``.npz`` files with ``allow_pickle=False``).
@@ -10,92 +10,17 @@ from __future__ import annotations
 import re
 import shutil
 import stat
-import tempfile
-import threading
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from advisor.errors import DataError
+from advisor.errors import AdvisorError, DataError
 
 UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".npz", ".zip")
 DEFAULT_LIMIT_MB = 200  # matches server.maxUploadSize in .streamlit/config.toml
 ZIP_MAX_MEMBERS = 100_000  # more entries than this is not an image folder but a zip bomb
 ZIP_RATIO_LIMIT = 10  # a zip may unpack to at most this many times the upload limit
-SESSION_PREFIX = "advisor-session-"
-STALE_SECONDS = 24 * 3600  # session folders older than this were left by a dead server
-
-
-def session_folder(root: str | Path | None = None) -> tempfile.TemporaryDirectory:
-    """A new private folder for one browser session.
-
-    The folder is deleted when the returned object is garbage-collected or when the
-    server exits: the standard library's ``TemporaryDirectory`` does both through
-    ``weakref.finalize``.
-    """
-    return tempfile.TemporaryDirectory(prefix=SESSION_PREFIX, dir=root, ignore_cleanup_errors=True)
-
-
-class SessionFolders:
-    """The private folders of the sessions one server holds, removed once a session is gone.
-
-    Streamlit has no end-of-session hook and keeps a closed session's state for a while
-    (so that a dropped connection can resume), so garbage collection alone frees a folder
-    late or never. :meth:`release_gone` removes the folder of every session that
-    ``is_alive`` has reported gone for ``grace`` seconds; the rest go when the server exits.
-    """
-
-    def __init__(self, root: str | Path | None = None) -> None:
-        self._root = root
-        self._held: dict[str, tempfile.TemporaryDirectory] = {}
-        self._gone_since: dict[str, float] = {}
-        self._lock = threading.Lock()  # sessions run their scripts on separate threads
-
-    def folder(self, session_id: str) -> Path:
-        """This session's folder, created on first use (and again if it was removed)."""
-        with self._lock:
-            held = self._held.get(session_id)
-            if held is None or not Path(held.name).is_dir():
-                held = self._held[session_id] = session_folder(self._root)
-            self._gone_since.pop(session_id, None)
-            return Path(held.name)
-
-    def release_gone(
-        self, is_alive: Callable[[str], bool], *, grace: float, now: float | None = None
-    ) -> list[str]:
-        """Remove the folders of sessions gone for ``grace`` seconds; return their ids."""
-        now = time.monotonic() if now is None else now
-        released = []
-        with self._lock:
-            for session_id in list(self._held):
-                if is_alive(session_id):
-                    self._gone_since.pop(session_id, None)
-                    continue
-                since = self._gone_since.setdefault(session_id, now)
-                if now - since >= grace:
-                    self._held.pop(session_id).cleanup()
-                    self._gone_since.pop(session_id)
-                    released.append(session_id)
-        return released
-
-    def __len__(self) -> int:
-        return len(self._held)
-
-
-def sweep_stale_folders(root: str | Path | None = None, *, max_age: float = STALE_SECONDS) -> int:
-    """Delete session folders a crashed server left behind; returns how many went."""
-    base = Path(root) if root is not None else Path(tempfile.gettempdir())
-    cutoff = time.time() - max_age
-    removed = 0
-    for folder in base.glob(f"{SESSION_PREFIX}*"):
-        try:
-            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
-        except OSError:
-            continue  # another server removed it first
-    return removed
 
 
 def safe_filename(name: str) -> str:
@@ -188,14 +113,23 @@ def extract_image_zip(
     return _class_root(destination)
 
 
-def zip_folder(folder: str | Path, destination: str | Path) -> Path:
-    """Zip ``folder`` (a generated project) into ``destination``.zip, the folder's own name
-    as the top-level entry, and return the archive's path."""
-    folder = Path(folder)
-    archive = shutil.make_archive(
-        str(destination), "zip", root_dir=folder.parent, base_dir=folder.name
-    )
-    return Path(archive)
+def upload_loader(
+    path: Path, *, shown_name: str, target: str | None = None, text_column: str | None = None
+) -> Callable[..., Any]:
+    """``load(task=None)`` reading an uploaded file with :func:`advisor.load_dataset`.
+
+    Errors name the file as the user knows it (``shown_name``), not by its place in the
+    session's folder.
+    """
+    from advisor.data import load_dataset
+
+    def load(task: str | None = None) -> Any:
+        try:
+            return load_dataset(path, target=target, text_column=text_column, task=task)
+        except AdvisorError as exc:
+            raise type(exc)(str(exc).replace(str(path), shown_name)) from exc
+
+    return load
 
 
 def _is_junk(filename: str) -> bool:

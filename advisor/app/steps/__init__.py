@@ -1,0 +1,1 @@
+"""The questionnaire's steps, one module each; each module's ``draw()`` draws its step."""
