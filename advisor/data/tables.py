@@ -24,6 +24,12 @@ TABLE_SUFFIXES = {
 TARGET_NAMES = ("target", "label", "labels", "y", "class", "outcome")
 SNIFF_BYTES = 64 * 1024  # bytes read to detect binary data and the column separator
 CHUNK_ROWS = 200_000  # rows read at a time from a big CSV, to bound memory while sampling
+# The text encodings a CSV is read in, in this order, with the names people know them by.
+# UTF-8 comes first: Windows-1252 decodes almost any bytes, so it would misread UTF-8 text.
+# Windows-1252 agrees with Latin-1 on every printable character and adds €, „ and the like
+# where Latin-1 has only control codes, so it reads Latin-1 files as meant. The five bytes it
+# rejects are control codes in Latin-1 too: a file holding them is no text in any of the three.
+ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (Latin-1)"}
 
 
 def load_table(
@@ -39,10 +45,10 @@ def load_table(
 
     ``target`` None chooses a column by its name (target, label, ...) or else the last;
     ``text_column`` None detects free text. Rows without a target value are dropped.
-    Above ``max_rows`` rows, a uniform sample is read. ``notes`` say what was chosen,
-    dropped or sampled.
+    A CSV that is not UTF-8 is read as Windows-1252 (Latin-1). Above ``max_rows`` rows, a
+    uniform sample is read. ``notes`` say what was guessed, chosen, dropped or sampled.
     """
-    frame, total = _read_table(path, max_rows, seed)
+    frame, total, notes = _read_table(path, max_rows, seed)
     frame.columns = [str(c) for c in frame.columns]
     if frame.shape[1] < 2:
         raise DataError(
@@ -51,7 +57,8 @@ def load_table(
         )
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
-    target, notes = _choose_target(frame, target, path)
+    target, chosen = _choose_target(frame, target, path)
+    notes += chosen
     y = frame.pop(target)
     if y.isna().all():
         raise DataError(
@@ -111,16 +118,16 @@ def looks_like_text(series: pd.Series) -> bool:
     return bool(words >= 4 and values.nunique() / len(values) > 0.5)
 
 
-def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int, list[str]]:
+    """The table (sampled to ``max_rows``), its rows in the file, and notes on how it was read."""
     kind = TABLE_SUFFIXES.get(path.suffix.lower(), "csv")
     try:
         if kind == "parquet":
-            return _read_parquet_sampled(path, max_rows, seed)
+            return (*_read_parquet_sampled(path, max_rows, seed), [])
         return _read_csv_sampled(path, max_rows, seed)
     except DataError:
         raise
     except (
-        UnicodeDecodeError,
         pd.errors.ParserError,
         pd.errors.EmptyDataError,
         ValueError,
@@ -134,7 +141,9 @@ def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFra
         ) from exc
 
 
-def _read_csv_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+def _read_csv_sampled(
+    path: Path, max_rows: int | None, seed: int
+) -> tuple[pd.DataFrame, int, list[str]]:
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if b"\x00" in head:
@@ -143,10 +152,29 @@ def _read_csv_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.D
             "header row."
         )
     sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(head)
+    for encoding, name in ENCODINGS.items():
+        try:
+            frame, total = _read_csv(path, sep, encoding, max_rows, seed)
+        except UnicodeDecodeError as exc:
+            failed = exc
+            continue
+        notes = [] if encoding == "utf-8" else [f"Encoding: {name}, as the file is not UTF-8."]
+        return frame, total, notes
+    byte = bytes(failed.object[failed.start : failed.start + 1]).hex().upper()
+    raise DataError(
+        f"Could not read {path} as UTF-8, Windows-1252 or Latin-1 text: byte 0x{byte} is a "
+        "character in none of them. Save the file as UTF-8 and run again."
+    )
+
+
+def _read_csv(
+    path: Path, sep: str, encoding: str, max_rows: int | None, seed: int
+) -> tuple[pd.DataFrame, int]:
     if max_rows is None:
-        frame = pd.read_csv(path, sep=sep)
+        frame = pd.read_csv(path, sep=sep, encoding=encoding)
         return frame, len(frame)
-    kept, total = _sample_chunks(pd.read_csv(path, sep=sep, chunksize=CHUNK_ROWS), max_rows, seed)
+    chunks = pd.read_csv(path, sep=sep, encoding=encoding, chunksize=CHUNK_ROWS)
+    kept, total = _sample_chunks(chunks, max_rows, seed)
     if kept is None:
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
     return kept, total

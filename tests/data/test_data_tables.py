@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes
 
-from advisor.data import load_dataset, looks_like_text
+from advisor.data import load_dataset, looks_like_text, tables
 from advisor.errors import DataError
 from tests.data.files import write, write_cancer_csv
 
@@ -117,3 +117,52 @@ def test_unknown_target_suggests_the_close_column(cancer_csv: Path) -> None:
         r"\(did you mean 'target'\?\)\. Columns: mean radius, ",
     ):
         load_dataset(cancer_csv, target="taget")
+
+
+# --- text encodings ------------------------------------------------------------------------
+
+CITIES = "city,price,target\ncafé,1,0\nZürich,2,1\nSão Paulo,3,0\n{city},4,1\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "city"),
+    [("cp1252", "€ zone"), ("latin-1", "Ærøskøbing")],
+    ids=["windows-1252", "latin-1"],
+)
+@pytest.mark.parametrize("max_rows", [None, 100], ids=["whole", "sampled"])
+def test_a_csv_that_is_not_utf8_reads_with_its_accents(
+    tmp_path: Path, encoding: str, city: str, max_rows: int | None
+) -> None:
+    path = write(tmp_path, "cities.csv", CITIES.format(city=city).encode(encoding))
+    data = load_dataset(path, max_rows=max_rows)
+    assert data.X["city"].tolist() == ["café", "Zürich", "São Paulo", city]
+    assert data.notes[0] == "Encoding: Windows-1252 (Latin-1), as the file is not UTF-8."
+
+
+def test_a_late_accent_restarts_the_sampled_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tables, "CHUNK_ROWS", 3)
+    rows = "".join(f"town {i},{i},{i % 2}\n" for i in range(10)) + "café,10,1\n"
+    path = write(tmp_path, "towns.csv", ("city,price,target\n" + rows).encode("cp1252"))
+    data = load_dataset(path, max_rows=5, seed=2)
+    assert (data.rows, data.rows_total) == (5, 11)
+    assert data.X["price"].is_unique
+    assert "Encoding: Windows-1252 (Latin-1), as the file is not UTF-8." in data.notes
+
+
+def test_a_utf8_csv_is_not_guessed_at(tmp_path: Path) -> None:
+    path = write(tmp_path, "cities.csv", CITIES.format(city="Kraków").encode("utf-8"))
+    data = load_dataset(path)
+    assert data.X["city"].tolist() == ["café", "Zürich", "São Paulo", "Kraków"]
+    assert not [note for note in data.notes if note.startswith("Encoding")]
+
+
+def test_bytes_that_are_text_in_no_encoding_are_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.csv", b"city,target\nA\x81B,0\nC,1\n")
+    with pytest.raises(DataError) as caught:
+        load_dataset(path)
+    assert str(caught.value) == (
+        f"Could not read {path} as UTF-8, Windows-1252 or Latin-1 text: byte 0x81 is a character "
+        "in none of them. Save the file as UTF-8 and run again."
+    )
