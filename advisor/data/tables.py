@@ -1,9 +1,11 @@
-"""Tables: CSV/TSV and Parquet files, sampled when big, with the target and any free-text
-column chosen."""
+"""Tables: CSV/TSV (plain or gzip-compressed) and Parquet files, sampled when big, with the
+target and any free-text column chosen."""
 
 from __future__ import annotations
 
 import csv
+import gzip
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,7 +43,7 @@ def load_table(
     max_rows: int | None,
     seed: int,
 ) -> Dataset:
-    """The table at ``path`` (CSV/TSV or Parquet), its target column apart.
+    """The table at ``path`` (CSV/TSV, ``.gz`` too, or Parquet), its target column apart.
 
     ``target`` None chooses a column by its name (target, label, ...) or else the last;
     ``text_column`` None detects free text. Rows without a target value are dropped.
@@ -120,7 +122,7 @@ def looks_like_text(series: pd.Series) -> bool:
 
 def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int, list[str]]:
     """The table (sampled to ``max_rows``), its rows in the file, and notes on how it was read."""
-    kind = TABLE_SUFFIXES.get(path.suffix.lower(), "csv")
+    kind = TABLE_SUFFIXES.get(_table_suffix(path), "csv")
     try:
         if kind == "parquet":
             return (*_read_parquet_sampled(path, max_rows, seed), [])
@@ -132,8 +134,10 @@ def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFra
         pd.errors.EmptyDataError,
         ValueError,
         OSError,
+        EOFError,  # a gzip file cut short
+        zlib.error,  # a gzip file with corrupt data
     ) as exc:
-        what = "Parquet" if kind == "parquet" else "CSV"
+        what = "Parquet" if kind == "parquet" else _csv_words(path)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(
             f"Could not read {path} as {what} ({reason[:120]}): expected a {what} table with a "
@@ -144,14 +148,18 @@ def _read_table(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFra
 def _read_csv_sampled(
     path: Path, max_rows: int | None, seed: int
 ) -> tuple[pd.DataFrame, int, list[str]]:
-    with path.open("rb") as handle:
+    # The sniffing reads what pandas will parse: a gzip file's decompressed bytes.
+    with gzip.open(path) if _gzipped(path) else path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    if not head:
+        raise DataError(f"{path} is empty: expected a table with a header row and data rows.")
     if b"\x00" in head:
+        what = _csv_words(path)
         raise DataError(
-            f"Could not read {path} as CSV (it holds binary data): expected a CSV table with a "
-            "header row."
+            f"Could not read {path} as {what} (it holds binary data): expected a {what} table "
+            "with a header row."
         )
-    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(head)
+    sep = "\t" if _table_suffix(path) == ".tsv" else _sniff_separator(head)
     for encoding, name in ENCODINGS.items():
         try:
             frame, total = _read_csv(path, sep, encoding, max_rows, seed)
@@ -170,6 +178,7 @@ def _read_csv_sampled(
 def _read_csv(
     path: Path, sep: str, encoding: str, max_rows: int | None, seed: int
 ) -> tuple[pd.DataFrame, int]:
+    # pandas decompresses a .gz itself (compression inferred from the suffix), chunks too.
     if max_rows is None:
         frame = pd.read_csv(path, sep=sep, encoding=encoding)
         return frame, len(frame)
@@ -248,3 +257,16 @@ def _choose_target(frame: pd.DataFrame, target: str | None, path: Path) -> tuple
     return columns[-1], [
         f"Target: the last column, '{columns[-1]}' (use --target to choose another)."
     ]
+
+
+def _gzipped(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
+
+
+def _table_suffix(path: Path) -> str:
+    """The suffix that says the table's format: ``.csv`` for ``data.csv`` and ``data.csv.gz``."""
+    return Path(path.stem).suffix.lower() if _gzipped(path) else path.suffix.lower()
+
+
+def _csv_words(path: Path) -> str:
+    return "gzip-compressed CSV" if _gzipped(path) else "CSV"

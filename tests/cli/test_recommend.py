@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -79,6 +80,16 @@ def test_data_is_profiled_and_explained(cancer_csv: Path) -> None:
     assert "• Task: binary (2 classes; the rarest holds 37% of rows)." in out
     assert "• Modality: tabular (30 feature(s): 30 numeric, 0 categorical)." in out
     assert "Verdict: a classical model." in out
+
+
+def test_a_gzip_csv_is_profiled_as_the_plain_one(cancer_csv: Path) -> None:
+    packed = cancer_csv.with_name("cancer.csv.gz")
+    packed.write_bytes(gzip.compress(cancer_csv.read_bytes()))
+    plain = _run("--data", str(cancer_csv), "--target", "y", "--json")
+    result = _run("--data", str(packed), "--target", "y", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(plain.stdout)
+    assert json.loads(result.stdout)["profile"]["rows"] == 569
 
 
 def test_digits_npz_recommends_a_cnn(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +167,63 @@ def test_bytes_that_are_text_in_no_encoding_are_one_line(tmp_path: Path) -> None
         f"Could not read {path} as UTF-8, Windows-1252 or Latin-1 text: byte 0x81 is a character "
         "in none of them. Save the file as UTF-8 and run again."
     )
+
+
+# --- gzip-compressed tables ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("max_rows", [None, 100], ids=["whole", "sampled"])
+def test_a_gzip_csv_reads_as_the_plain_one(cancer_csv: Path, max_rows: int | None) -> None:
+    packed = write(cancer_csv.parent, "cancer.csv.gz", gzip.compress(cancer_csv.read_bytes()))
+    plain = load_dataset(cancer_csv, max_rows=max_rows, seed=4)
+    data = load_dataset(packed, max_rows=max_rows, seed=4)
+    assert data.X.equals(plain.X) and np.array_equal(data.y, plain.y)
+    assert (data.task, data.rows_total, data.class_names, data.notes) == (
+        plain.task,
+        plain.rows_total,
+        plain.class_names,
+        plain.notes,
+    )
+    assert data.name == "cancer.csv.gz"
+
+
+def test_a_gzip_tsv_of_windows_1252_text(tmp_path: Path) -> None:
+    text = CITIES.format(city="€ zone").replace(",", "\t")
+    path = write(tmp_path, "cities.tsv.gz", gzip.compress(text.encode("cp1252")))
+    data = load_dataset(path)
+    assert data.X.columns.tolist() == ["city", "price"]
+    assert data.X["city"].tolist() == ["café", "Zürich", "São Paulo", "€ zone"]
+    assert data.notes[0] == "Encoding: Windows-1252 (Latin-1), as the file is not UTF-8."
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"a,target\n1,0\n2,1\n",
+            "Could not read {p} as gzip-compressed CSV (Not a gzipped file (b'a,')): expected a "
+            "gzip-compressed CSV table with a header row.",
+        ),
+        (
+            gzip.compress(b"a,target\n1,0\n2,1\n" * 100)[:40],
+            "Could not read {p} as gzip-compressed CSV (Compressed file ended before the "
+            "end-of-stream marker was reached): expected a gzip-compressed CSV table with a header "
+            "row.",
+        ),
+        (
+            gzip.compress(bytes(range(256)) * 4),
+            "Could not read {p} as gzip-compressed CSV (it holds binary data): expected a "
+            "gzip-compressed CSV table with a header row.",
+        ),
+        (
+            gzip.compress(b""),
+            "{p} is empty: expected a table with a header row and data rows.",
+        ),
+    ],
+    ids=["not-gzip", "cut-short", "binary-inside", "empty-inside"],
+)
+def test_a_bad_gzip_file_is_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = write(tmp_path, "t.csv.gz", content)
+    with pytest.raises(DataError) as caught:
+        load_dataset(path)
+    assert str(caught.value) == message.format(p=path)
