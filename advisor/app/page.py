@@ -12,13 +12,13 @@ from advisor.app.state import STEPS, current_profile, go_to, init_state
 from advisor.app.steps import check, data, problem, project, recommendation
 from advisor.errors import AdvisorError
 
-PAGES: dict[str, Callable[[], None]] = dict(
-    zip(
-        STEPS,
-        (problem.draw, data.draw, recommendation.draw, check.draw, project.draw),
-        strict=True,
-    )
-)
+PAGES: dict[str, Callable[[], None]] = {
+    STEPS[0]: problem.draw,
+    STEPS[1]: data.draw,
+    STEPS[2]: recommendation.draw,
+    STEPS[3]: check.draw,
+    STEPS[4]: project.draw,
+}
 
 
 def main() -> None:
