@@ -12,6 +12,8 @@ from advisor.errors import ScaffoldError
 
 ANSWERS_FILE = ".advisor-answers.json"
 ANSWERS_SCHEMA = "advisor.scaffold-answers/1"
+# Answers files from advisor versions that named macro-F1 ``f1_macro`` still replay.
+_METRIC_NAMES = {"f1_macro": "macro_f1"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,16 @@ class Answers:
                 f"the answers file is not an {ANSWERS_SCHEMA} file; regenerate the project "
                 "with 'advisor scaffold' instead of --replay"
             )
-        return cls(**{name: data[name] for name in fields})
+        values = {name: data[name] for name in fields}
+        values["metric"] = _current_name(values["metric"])
+        if isinstance(values["baseline"], dict) and "metric" in values["baseline"]:
+            baseline = values["baseline"]
+            values["baseline"] = {**baseline, "metric": _current_name(baseline["metric"])}
+        return cls(**values)
+
+
+def _current_name(metric: Any) -> Any:
+    return _METRIC_NAMES.get(metric, metric) if isinstance(metric, str) else metric
 
 
 def read_answers(project: str | Path) -> Answers:

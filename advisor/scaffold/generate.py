@@ -1,6 +1,6 @@
-"""Render a project from a recipe, safely: into a staging folder first, then copied into
-the output folder, so a failure leaves nothing half-written and user files are never
-deleted."""
+"""Render a project from a recipe, safely: into a staging folder beside the project
+first, then moved (or, over an existing folder, copied) into place, so a failure leaves
+nothing half-written and user files are never deleted."""
 
 from __future__ import annotations
 
@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.check.result import FeasibilityReport
 from advisor.errors import RecipeError, ScaffoldError
+from advisor.files import staging_folder
 from advisor.resources import templates_dir
 from advisor.scaffold.answers import ANSWERS_FILE, Answers, read_answers
 from advisor.scaffold.baseline import (
     DEFAULT_METRIC,
     NO_BASELINE,
-    PROJECT_METRICS,
+    as_report,
     baseline_from_report,
 )
 from advisor.scaffold.naming import ProjectNames, project_names
 from advisor.scaffold.recipes import Recipe, get_recipe, load_recipes
 from advisor.scaffold.vocabulary import CHOICES, check_choice, check_combination
+from advisor.vocabulary import METRICS
 
 TEMPLATE = "project"
 
@@ -59,34 +62,31 @@ def resolve_answers(
     modality: str | None = None,
     task: str | None = None,
     name: str = "project",
-    baseline: Mapping[str, Any] | None = None,
+    baseline: FeasibilityReport | Mapping[str, Any] | None = None,
 ) -> Answers:
     """The checked answers for a recipe, its overrides and an optional feasibility report
-    (the ``advisor.feasibility/1`` JSON)."""
-    measured = baseline_from_report(baseline) if baseline is not None else dict(NO_BASELINE)
+    (typed, or its ``advisor.feasibility/1`` JSON, which is validated)."""
+    report = as_report(baseline) if isinstance(baseline, Mapping) else baseline
     recipes = load_recipes()
     if recipe is None:
-        recipe = _default_recipe(measured, modality=modality, framework=framework)
+        recipe = _default_recipe(report, modality=modality, framework=framework)
     chosen: Recipe = get_recipe(recipe, recipes)
-    if measured["measured"]:
-        if modality is not None and modality != measured["modality"]:
+    if report is not None:
+        if modality is not None and modality != report.modality:
             raise RecipeError(
                 f"--modality {modality} contradicts the report, which is about "
-                f"{measured['modality']} data; leave --modality out"
+                f"{report.modality} data; leave --modality out"
             )
-        if chosen.modality != measured["modality"]:
+        if chosen.modality != report.modality:
             raise RecipeError(
                 f"recipe {chosen.name} is for {chosen.modality} data but the report is about "
-                f"{measured['modality']} data; pick a {measured['modality']} recipe ('advisor "
-                "recipes list') or leave --recipe out"
+                f"{report.modality} data; pick a {report.modality} recipe ('advisor recipes "
+                "list') or leave --recipe out"
             )
-        modality, task = measured["modality"], task or measured["task"]
+        modality, task = report.modality, task or report.task
     chosen = chosen.with_choices(
         framework=framework, tracking=tracking, versioning=versioning, modality=modality, task=task
     )
-    metric = measured.get("metric") if measured["measured"] else None
-    if metric not in PROJECT_METRICS:
-        metric = DEFAULT_METRIC[chosen.task]
     return Answers(
         name=name,
         recipe=chosen.name,
@@ -96,17 +96,17 @@ def resolve_answers(
         tracking=chosen.tracking,
         versioning=chosen.versioning,
         hardware=chosen.hardware,
-        metric=metric,
-        baseline=measured,
+        metric=report.metric if report is not None else DEFAULT_METRIC[chosen.task],
+        baseline=baseline_from_report(report) if report is not None else dict(NO_BASELINE),
     )
 
 
 def _default_recipe(
-    measured: dict[str, Any], *, modality: str | None, framework: str | None
+    report: FeasibilityReport | None, *, modality: str | None, framework: str | None
 ) -> str:
-    if measured["measured"]:
-        verdict = "deep_learning" if measured["verdict"] == "deep_learning" else "classical"
-        return _RECIPE_FOR_VERDICT[(measured["modality"], verdict)]
+    if report is not None:
+        verdict = "deep_learning" if report.verdict == "deep_learning" else "classical"
+        return _RECIPE_FOR_VERDICT[(report.modality, verdict)]
     if modality is not None and framework is not None:
         check_choice("modality", modality)
         check_choice("framework", framework)
@@ -130,15 +130,16 @@ def scaffold_project(
     task: str | None = None,
     name: str = "project",
     output_dir: str | os.PathLike = ".",
-    baseline: Mapping[str, Any] | None = None,
+    baseline: FeasibilityReport | Mapping[str, Any] | None = None,
     force: bool = False,
 ) -> Scaffolded:
     """Generate a project for `recipe` (choices overridden where given) in
     ``output_dir/<sanitised name>``; returns that folder and the answers used.
 
-    `baseline` is a feasibility report (the ``advisor.feasibility/1`` JSON) whose best
-    scores become the number to beat. An existing project folder is refused unless
-    `force`; even then only the template's files are written and nothing is deleted.
+    `baseline` is a feasibility report (typed, or its ``advisor.feasibility/1`` JSON, which
+    is validated; ReportError when it is not one) whose best scores become the number to
+    beat. An existing project folder is refused unless `force`; even then only the
+    template's files are written and nothing is deleted.
     """
     answers = resolve_answers(
         recipe,
@@ -180,12 +181,44 @@ def render(
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{str(target)!r} exists and is a file; choose another --name")
     _check_writable(out)
-
-    with tempfile.TemporaryDirectory(prefix="advisor-scaffold-") as staging_dir:
-        staging = Path(staging_dir)
-        rendered = _cookiecutter(context, staging)
-        _copy_into(rendered, target)
+    created = _first_missing(out)
+    try:
+        with staging_folder(target) as staging:
+            rendered = _cookiecutter(context, staging)
+            if target.exists():
+                _copy_into(rendered, target)
+            else:
+                os.replace(rendered, target)
+    except OSError as exc:
+        _remove_empty(out, up_to=created)
+        raise ScaffoldError(f"cannot write {str(target)!r}: {exc}") from None
+    except BaseException:
+        _remove_empty(out, up_to=created)
+        raise
     return Scaffolded(path=target, answers=answers)
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder on the way to `folder` that does not exist yet, if any."""
+    missing = None
+    while not folder.exists() and folder.parent != folder:
+        missing, folder = folder, folder.parent
+    return missing
+
+
+def _remove_empty(folder: Path, *, up_to: Path | None) -> None:
+    """Remove `folder` and its parents up to `up_to`, the folders a failed render created
+    for its staging folder, as long as they are empty."""
+    if up_to is None:
+        return
+    while True:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == up_to:
+            return
+        folder = folder.parent
 
 
 def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
@@ -196,8 +229,10 @@ def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
     for field in ("modality", "task", "framework", "tracking", "versioning", "hardware"):
         check_choice(field, getattr(answers, field))
     check_combination({field: getattr(answers, field) for field in CHOICES if field != "family"})
-    if answers.metric not in PROJECT_METRICS:
-        raise ScaffoldError(f"unknown metric {answers.metric!r}; expected one of {PROJECT_METRICS}")
+    if not isinstance(answers.metric, str) or answers.metric not in METRICS:
+        raise ScaffoldError(
+            f"unknown metric {answers.metric!r}; expected one of {', '.join(METRICS)}"
+        )
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", answers.recipe):
         raise ScaffoldError(f"recipe name {answers.recipe!r} is not a recipe name")
     return {
@@ -273,14 +308,8 @@ def _one_line(exc: Exception) -> str:
 
 
 def _copy_into(source: Path, target: Path) -> None:
-    """Copy the rendered project into `target` without deleting anything there."""
-    if not target.exists():
-        try:
-            shutil.copytree(source, target, symlinks=True)
-        except OSError as exc:
-            shutil.rmtree(target, ignore_errors=True)  # ours alone: it did not exist before
-            raise ScaffoldError(f"cannot write {str(target)!r}: {exc}") from None
-        return
+    """Copy the rendered project into the existing folder `target` without deleting
+    anything there."""
     skip = {name for name in _KEEP_USERS if (target / name).exists()}
     # Refuse before writing anything when a template file would land on a user folder
     # (or the other way round): copying could not finish.

@@ -130,12 +130,16 @@ def test_bad_input_is_one_line_and_writes_nothing(
     [
         ("name,score\nxgb,0.9\n", "Error: '{path}' is not a feasibility report: it is not JSON; "),
         (
+            "[" * 100_000 + "]" * 100_000,
+            "Error: '{path}' is not a feasibility report: its JSON is nested too deeply; ",
+        ),
+        (
             json.dumps({"schema": "advisor.recommendation/1", "verdict": "classical"}),
             "Error: '{path}' is not a feasibility report: expected \"schema\": "
             "\"advisor.feasibility/1\", found 'advisor.recommendation/1'; ",
         ),
     ],
-    ids=["csv-file", "recommendation-json"],
+    ids=["csv-file", "deeply-nested-json", "recommendation-json"],
 )
 def test_a_file_that_is_not_a_report_is_refused(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "report.json"
@@ -145,6 +149,20 @@ def test_a_file_that_is_not_a_report_is_refused(tmp_path: Path, content: str, me
     assert result.exit_code == 1
     assert result.output == (
         message.format(path=path) + "write one with 'advisor check DATA --json report.json'\n"
+    )
+    assert not out.exists()
+
+
+def test_a_report_the_checks_schema_refuses_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps({**REPORT, "verdict": "maybe"}))
+    out = tmp_path / "out"
+    result = scaffold("--from-report", str(path), "--output-dir", str(out), "--no-input")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: '{path}': Not an advisor.feasibility/1 report: at verdict, 'maybe' is not one "
+        "of ['classical', 'deep_learning', 'tie']. Give the report.json that 'advisor check "
+        "--report DIR' writes.\n"
     )
     assert not out.exists()
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-# A stripped-down feasibility report, as `advisor check --json` writes it.
+# A small feasibility report, as `advisor check --json` writes it (fewer models).
 REPORT = {
     "schema": "advisor.feasibility/1",
     "task": "binary",
@@ -17,15 +17,21 @@ REPORT = {
     "verdict": "classical",
     "margin": -0.012,
     "p_value": 0.04,
-    "best_classical": {"name": "xgboost", "family": "classical", "score": 0.9931},
-    "best_deep_learning": {"name": "mlp", "family": "deep_learning", "score": 0.9812},
+    "best_classical": {
+        "name": "xgboost", "family": "classical", "score": 0.9931, "score_std": 0.004,
+        "fit_seconds": 0.8, "status": "ok",
+    },
+    "best_deep_learning": {
+        "name": "mlp", "family": "deep_learning", "score": 0.9812, "score_std": 0.006,
+        "fit_seconds": 3.1, "status": "ok",
+    },
     "models": [],
     "learning_curve": [],
     "warnings": [],
     "budget_seconds": 60,
     "elapsed_seconds": 41.2,
-    "profile": {},
-}
+    "profile": {"task": "binary", "modality": "tabular"},
+}  # fmt: skip
 
 
 def project_env() -> dict[str, str]:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
+from advisor.check.result import FeasibilityReport
 from advisor.errors import ReportError
-from advisor.scaffold.baseline import baseline_from_report, read_report
+from advisor.scaffold.baseline import as_report, baseline_from_report, read_report
 from tests.scaffold.projects import REPORT
+
+HOW = "write one with 'advisor check DATA --json report.json'"
+CHECKS_HINT = "Give the report.json that 'advisor check --report DIR' writes."
 
 
 def test_the_best_scores_and_metric_are_kept() -> None:
-    assert baseline_from_report(REPORT) == {
+    assert baseline_from_report(FeasibilityReport.from_dict(REPORT)) == {
         "measured": True,
         "source": "advisor check",
         "metric": "roc_auc",
@@ -26,34 +31,49 @@ def test_the_best_scores_and_metric_are_kept() -> None:
     }
 
 
-def test_a_missing_neural_score_and_metric_aliases_are_handled() -> None:
+def test_the_checks_metric_name_is_kept_and_a_missing_neural_score_is_none() -> None:
     report = {**REPORT, "metric": "macro_f1", "task": "multiclass", "best_deep_learning": None}
-    baseline = baseline_from_report(report)
-    assert baseline["metric"] == "f1_macro"
+    baseline = baseline_from_report(as_report(report))
+    assert baseline["metric"] == "macro_f1"
     assert baseline["best_deep_learning"] is None
+
+
+def test_a_report_is_read_once_into_the_typed_report(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(REPORT))
+    report = read_report(path)
+    assert isinstance(report, FeasibilityReport)
+    assert report == FeasibilityReport.from_dict(REPORT)
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("not json at all", "'{path}' is not a feasibility report: it is not JSON"),
-        ("[1, 2]", "'{path}' is not a feasibility report: expected a JSON object"),
+        ("not json at all", f"'{{path}}' is not a feasibility report: it is not JSON; {HOW}"),
+        (
+            "[" * 100_000 + "]" * 100_000,
+            f"'{{path}}' is not a feasibility report: its JSON is nested too deeply; {HOW}",
+        ),
+        ("[1, 2]", f"'{{path}}' is not a feasibility report: expected a JSON object; {HOW}"),
         (
             json.dumps({"schema": "advisor.recommendation/1"}),
             '\'{path}\' is not a feasibility report: expected "schema": "advisor.feasibility/1", '
-            "found 'advisor.recommendation/1'",
+            f"found 'advisor.recommendation/1'; {HOW}",
         ),
         (
             json.dumps({**REPORT, "verdict": "maybe"}),
-            "'{path}' is not a valid feasibility report: at verdict: 'maybe' is not one of",
+            "'{path}': Not an advisor.feasibility/1 report: at verdict, 'maybe' is not one of "
+            f"['classical', 'deep_learning', 'tie']. {CHECKS_HINT}",
         ),
         (
             json.dumps({k: v for k, v in REPORT.items() if k != "metric"}),
-            "'{path}' is not a valid feasibility report: at top level: 'metric' is a required",
+            "'{path}': Not an advisor.feasibility/1 report: at the top level, 'metric' is a "
+            f"required property. {CHECKS_HINT}",
         ),
     ],
-    ids=["not-json", "not-an-object", "other-schema", "bad-verdict", "no-metric"],
-)
+    ids=["not-json", "nested-too-deeply", "not-an-object", "other-schema", "bad-verdict",
+         "no-metric"],
+)  # fmt: skip
 def test_a_file_that_is_not_a_feasibility_report_is_refused(
     tmp_path: Path, content: str, message: str
 ) -> None:
@@ -61,12 +81,28 @@ def test_a_file_that_is_not_a_feasibility_report_is_refused(
     path.write_text(content)
     with pytest.raises(ReportError) as caught:
         read_report(path)
-    text = str(caught.value)
-    assert text.startswith(message.format(path=path)), text
-    assert text.endswith("write one with 'advisor check DATA --json report.json'")
-    assert "\n" not in text
+    assert str(caught.value) == message.format(path=path)
 
 
 def test_a_missing_report_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match=r"report file '.*nope.json' does not exist"):
         read_report(tmp_path / "nope.json")
+
+
+def test_a_report_given_as_json_is_validated_by_the_checks_schema() -> None:
+    with pytest.raises(ReportError) as caught:
+        as_report({**REPORT, "metric": "f1_macro"})
+    assert str(caught.value).startswith(
+        "Not an advisor.feasibility/1 report: at metric, 'f1_macro' is not one of "
+    )
+
+
+def test_a_value_nested_as_deep_as_python_recurses_is_refused() -> None:
+    deep: list = []
+    for _ in range(sys.getrecursionlimit()):
+        deep = [deep]
+    with pytest.raises(ReportError) as caught:
+        as_report({**REPORT, "models": [deep]})
+    assert str(caught.value) == (
+        f"the report is not a feasibility report: its JSON is nested too deeply; {HOW}"
+    )

@@ -3,6 +3,7 @@ destructive, replayable."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -13,11 +14,13 @@ from pathlib import Path
 import pytest
 import tomllib
 
+from advisor.check.result import FeasibilityReport
 from advisor.errors import RecipeError, ReportError, ScaffoldError
 from advisor.resources import templates_dir
 from advisor.scaffold import generate
 from advisor.scaffold.answers import read_answers
 from advisor.scaffold.generate import replay_project, scaffold_project
+from advisor.vocabulary import METRICS
 from tests.scaffold.projects import REPORT, tree
 
 FAST = {"recipe": "tabular-sklearn", "versioning": "none"}  # no git/DVC: the quickest render
@@ -54,6 +57,20 @@ def test_an_undefined_template_variable_is_an_error_and_writes_nothing(
     assert str(caught.value).startswith("the project template failed to render: ")
     assert "no_such_variable" in str(caught.value)
     assert list(out.iterdir()) == []
+
+
+def test_a_failed_render_into_a_new_folder_leaves_no_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "templates"
+    shutil.copytree(templates_dir(), broken)
+    (broken / "project" / "{{cookiecutter.project_slug}}" / "README.md").write_text(
+        "{{ cookiecutter.no_such_variable }}"
+    )
+    monkeypatch.setattr(generate, "templates_dir", lambda: broken)
+    with pytest.raises(ScaffoldError, match="no_such_variable"):
+        scaffold_project(**FAST, name="churn", output_dir=tmp_path / "new" / "out")
+    assert not (tmp_path / "new").exists()
 
 
 def test_the_template_renders_with_the_plain_cookiecutter_command(
@@ -227,6 +244,29 @@ def test_a_report_picks_the_recipe_from_its_verdict(tmp_path: Path) -> None:
     )
     with pytest.raises(ReportError):
         generate.resolve_answers("tabular-xgboost", baseline={"schema": "nope"})
+
+
+def test_a_typed_report_and_its_json_give_the_same_answers() -> None:
+    typed = generate.resolve_answers(baseline=FeasibilityReport.from_dict(REPORT))
+    assert typed == generate.resolve_answers(baseline=REPORT)
+    assert (typed.recipe, typed.metric, typed.baseline["best_classical"]) == (
+        "tabular-xgboost", "roc_auc", {"name": "xgboost", "score": 0.9931},
+    )  # fmt: skip
+
+
+def test_the_evaluate_step_names_metrics_as_the_check_does(tmp_path: Path) -> None:
+    report = {**REPORT, "task": "multiclass", "metric": "macro_f1"}
+    project = scaffold_project(**FAST, name="churn", output_dir=tmp_path, baseline=report).path
+    assert "metric: macro_f1" in (project / "params.yaml").read_text()
+    assert json.loads((project / "baseline.json").read_text())["metric"] == "macro_f1"
+    evaluate = ast.parse((project / "churn" / "evaluate.py").read_text())
+    [table] = [
+        node.value
+        for node in evaluate.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "METRICS"
+    ]
+    directions = {name: metric.higher_is_better for name, metric in METRICS.items()}
+    assert ast.literal_eval(table) == directions
 
 
 def test_generated_code_passes_ruff(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.check.result import FeasibilityReport
 from advisor.scaffold.answers import Answers
 from advisor.scaffold.baseline import DEFAULT_METRIC, NO_BASELINE, baseline_from_report
 from advisor.scaffold.generate import render
@@ -47,6 +48,7 @@ ROTATION = {
 }
 # Stacks that also get a feasibility report, so evaluate prints the baseline comparison.
 WITH_REPORT = {("xgboost", "mlflow", "dvc"), ("pytorch", "tensorboard", "none")}
+CHECKED = FeasibilityReport.from_dict(REPORT)
 
 
 def stacks() -> list[Answers]:
@@ -70,7 +72,7 @@ def stacks() -> list[Answers]:
                 task=task,
                 hardware="cpu",
                 metric=DEFAULT_METRIC[task],
-                baseline=baseline_from_report(REPORT) if report else dict(NO_BASELINE),
+                baseline=baseline_from_report(CHECKED) if report else dict(NO_BASELINE),
                 **choice,
             )
         )

@@ -24,7 +24,7 @@ METRICS = {
     "roc_auc": True,
     "accuracy": True,
     "balanced_accuracy": True,
-    "f1_macro": True,
+    "macro_f1": True,
     "r2": True,
     "rmse": False,
     "mae": False,
