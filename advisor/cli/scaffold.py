@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING
 
 import click
 
+from advisor.scaffold.vocabulary import CHOICES
+
 if TYPE_CHECKING:
     from advisor.scaffold.generate import Scaffolded
+
+
+def _one_of(field: str) -> str:
+    """``a, b or c.``: the words the recipe vocabulary allows for `field`."""
+    *others, last = CHOICES[field]
+    return f"{', '.join(others)} or {last}."
 
 
 @click.command()
@@ -22,11 +30,11 @@ if TYPE_CHECKING:
     help="A feasibility report from 'advisor check --json': its best scores become the "
     "baseline to beat (and, without --recipe, its verdict picks the recipe).",
 )
-@click.option("--framework", metavar="F", help="sklearn, xgboost, pytorch or lightning.")
-@click.option("--tracking", metavar="T", help="tensorboard, mlflow, wandb or none.")
-@click.option("--versioning", metavar="V", help="dvc or none.")
-@click.option("--modality", metavar="M", help="tabular, image or text.")
-@click.option("--task", metavar="T", help="binary, multiclass or regression.")
+@click.option("--framework", metavar="F", help=_one_of("framework"))
+@click.option("--tracking", metavar="T", help=_one_of("tracking"))
+@click.option("--versioning", metavar="V", help=_one_of("versioning"))
+@click.option("--modality", metavar="M", help=_one_of("modality"))
+@click.option("--task", metavar="T", help=_one_of("task"))
 @click.option("--name", help="The project's name; its folder and package are made from it.")
 @click.option(
     "--output-dir",
