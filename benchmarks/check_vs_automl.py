@@ -261,8 +261,8 @@ def rescore(name: str, folder: Path) -> float | None:
     """FLAML's chosen model, refitted and scored on the splits advisor uses (5-fold CV, or
     repeated holdouts on big data), so that its score and advisor's are measured alike.
     Skipped above RESCORE_ROWS rows, where five refits would take longer than the study."""
-    from advisor.check.candidates import predict_output
     from advisor.check.evaluation import make_splits, score
+    from advisor.check.fitting import predict_output
 
     saved = folder / f"flaml-{name}.pkl"
     X, y = load_xy(name, folder)

@@ -23,6 +23,8 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 
+from advisor.check.messages import Stop
+
 
 @dataclass(frozen=True)
 class TrainSettings:
@@ -43,10 +45,10 @@ class TrainSettings:
 class AdamW:
     """AdamW (Loshchilov and Hutter, 2019): the update ``torch.optim.AdamW`` makes.
 
-    Written out because ``torch.optim`` imports ``torch._dynamo`` (about 800 modules,
-    1.5 s here) at an optimizer's first step, and every check would pay that out of its
-    budget; the update itself is eight multi-tensor operations (``torch._foreach_*``, the
-    ones ``torch.optim`` uses). A test holds it to ``torch.optim.AdamW``'s results.
+    Written out because ``torch.optim`` imports ``torch._dynamo`` (hundreds of modules)
+    at an optimizer's first step, and every check would pay that out of its budget; the
+    update itself is eight multi-tensor operations (``torch._foreach_*``, the ones
+    ``torch.optim`` uses). A test holds it to ``torch.optim.AdamW``'s results.
     """
 
     def __init__(
@@ -95,8 +97,8 @@ class AdamW:
 
 
 def _snapshot(module: Any) -> dict[str, Any]:
-    """A copy of the module's weights and buffers (``copy.deepcopy`` of the state dict
-    takes three times as long: on small data, a quarter of the whole fit)."""
+    """A copy of the module's weights and buffers: cloning the tensors skips the
+    bookkeeping of ``copy.deepcopy``, which on small data costs a good share of a fit."""
     return {name: value.detach().clone() for name, value in module.state_dict().items()}
 
 
@@ -186,7 +188,7 @@ class _TorchEstimator(BaseEstimator):
         batch_size = self.batch_size or int(np.clip(len(train_rows) // 3, 32, settings.batch_size))
         generator = np.random.default_rng(self.seed)
         best_loss, best_state, stale = math.inf, _snapshot(module), 0
-        self.stopped_by_, self.n_epochs_ = "max_epochs", 0
+        self.stopped_by_, self.n_epochs_ = Stop.MAX_EPOCHS, 0
         module.train()
         for epoch in range(settings.max_epochs):
             order = train_rows[generator.permutation(len(train_rows))]
@@ -212,10 +214,10 @@ class _TorchEstimator(BaseEstimator):
                 # Still improving if it improved within the last half of its patience;
                 # else it was waiting out a plateau, and the best weights are already kept.
                 improving = stale < settings.patience / 2
-                self.stopped_by_ = "deadline" if improving else "deadline_on_plateau"
+                self.stopped_by_ = Stop.DEADLINE if improving else Stop.DEADLINE_ON_PLATEAU
                 break
             if stale >= settings.patience:
-                self.stopped_by_ = "early_stopping"
+                self.stopped_by_ = Stop.EARLY_STOPPING
                 break
         module.load_state_dict(best_state)
         module.eval()
@@ -299,7 +301,7 @@ class CNNNet(_TorchEstimator):
 
         images = (np.asarray(X[index], dtype=np.float32) - self.mean_) / self.std_
         # N×H×W×C viewed as N×C×H×W is torch's channels_last layout, which its CPU
-        # convolutions run fastest on (a fifth less time here), without a copy.
+        # convolutions run fastest on, without a copy.
         return (torch.as_tensor(images).permute(0, 3, 1, 2),)
 
     def _module(self, X, n_outputs):
@@ -307,8 +309,8 @@ class CNNNet(_TorchEstimator):
         from torch import nn
 
         channels, side = X.shape[3], min(X.shape[1], X.shape[2])
-        # Narrow layers: on a CPU budget, more epochs beat more channels (8-16-32 trains
-        # twice as fast as 16-32-32 on digits, to the same accuracy).
+        # Narrow layers: on a CPU budget, more epochs beat more channels; wider layers
+        # train slower to no better accuracy on small images.
         pool = [nn.MaxPool2d(2)] if side >= 16 else []
         module = nn.Sequential(
             nn.Conv2d(channels, 8, 3, padding=1),

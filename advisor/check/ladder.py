@@ -1,0 +1,283 @@
+"""The ladder of candidates, each a scikit-learn estimator behind one uniform interface.
+
+:func:`context_for` describes the data, :func:`ladder` lists the candidates for it, and a
+:class:`Candidate` builds a fresh estimator (usually a Pipeline: features, then the model)
+for one split; :func:`advisor.check.fitting.fit_and_score` fits and scores it. Any setting
+a candidate chooses (regularisation strength, boosting rounds, epochs) is chosen on inner
+validation data carved from the training rows, never on the test rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.check.boosting import BoostingUntil, TunedXGBoost
+from advisor.check.features import (
+    CNN_SIDE,
+    Float32,
+    PixelFeatures,
+    PixelScale,
+    model_features,
+    text_features,
+)
+from advisor.check.hardware import threads_for
+
+SVM_MAX_ROWS = 5_000  # kernel SVMs grow quadratically with rows: skipped above this
+SVM_TUNE_ROWS = 2_000  # up to this many training rows, the SVM's C is tuned (7 fits, not 1)
+# From this many training rows, the MLP's hidden layers have 128 units, not 256: on larger
+# tables the narrower network scores as well in less time. Below it an epoch costs little,
+# and on a few hundred rows the wider layers converge in fewer epochs.
+NARROW_MLP_ROWS = 1_000
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the ladder needs to know about the data to build its candidates."""
+
+    task: str
+    modality: str
+    rows: int  # training rows per split
+    seed: int
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    text_column: str | None = None
+    threads: int = 2
+    # The MLP's hidden units, set once for the study (see NARROW_MLP_ROWS): a learning
+    # curve's smaller fits keep the full fit's network.
+    mlp_width: int = 256
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One rung of the ladder: a name, its family, and how to build its estimator.
+
+    ``weight`` is its share of its family's time. ``cooperative`` candidates accept a
+    ``deadline`` (monotonic clock) and stop cleanly by it; the others are killed at it.
+    ``skip`` says, in words, why a candidate does not run on this data (else ``None``).
+    ``isolated`` candidates run in a child process that is killed at the deadline; only the
+    dummy floor, which cannot hang, runs in the caller's process.
+    """
+
+    name: str
+    family: str  # "baseline", "classical" or "deep_learning"
+    weight: float
+    build: Callable[[Context, float | None], Any]
+    cooperative: bool = False
+    skip: str | None = None
+    isolated: bool = True
+
+
+def context_for(
+    X: Any, task: str, modality: str, *, rows: int, seed: int, text_column: str | None
+) -> Context:
+    """The ladder's view of the data: column kinds for tables, the text column for text,
+    the threads a fit may use and the MLP's width for ``rows`` training rows."""
+    threads = threads_for(X)
+    width = 128 if rows >= NARROW_MLP_ROWS else 256
+    if modality == "image" or not isinstance(X, pd.DataFrame):
+        return Context(task, modality, rows, seed, threads=threads, mlp_width=width)
+    features = [c for c in X.columns if c != text_column]
+    numeric = tuple(c for c in features if pd.api.types.is_numeric_dtype(X[c]))
+    categorical = tuple(c for c in features if c not in numeric)
+    return Context(
+        task,
+        modality,
+        rows,
+        seed,
+        numeric=numeric,
+        categorical=categorical,
+        text_column=text_column,
+        threads=threads,
+        mlp_width=width,
+    )
+
+
+def ladder(context: Context) -> list[Candidate]:
+    """The candidates for this data, in the order they run; some marked skipped with why."""
+    regression = context.task == "regression"
+    too_big = (
+        f"skipped: more than {SVM_MAX_ROWS:,} training rows"
+        if context.rows > SVM_MAX_ROWS
+        else None
+    )
+    floor = Candidate("dummy", "baseline", 0.0, build_dummy, isolated=False)
+    if context.modality == "text":
+        return [
+            floor,
+            Candidate(
+                "tfidf_ridge" if regression else "tfidf_logistic", "classical", 1.0, build_linear
+            ),
+            Candidate(
+                "tfidf_naive_bayes",
+                "classical",
+                0.5,
+                build_naive_bayes,
+                skip="skipped: naive Bayes is for classification" if regression else None,
+            ),
+            Candidate(
+                "tfidf_linear_svm",
+                "classical",
+                0.7,
+                build_linear_svm,
+                skip="skipped: linear SVM here is for classification" if regression else None,
+            ),
+            Candidate("text_net", "deep_learning", 1.0, build_text_net, cooperative=True),
+        ]
+    if context.modality == "image":
+        return [
+            floor,
+            Candidate(
+                "pixels_ridge" if regression else "pixels_logistic", "classical", 1.0, build_linear
+            ),
+            Candidate("pixels_svm", "classical", 1.0, build_svm, skip=too_big),
+            Candidate(
+                "pixels_gradient_boosting",
+                "classical",
+                1.2,
+                build_gradient_boosting,
+                cooperative=True,
+            ),
+            Candidate("cnn", "deep_learning", 1.0, build_cnn, cooperative=True),
+        ]
+    return [
+        floor,
+        Candidate("ridge" if regression else "logistic", "classical", 0.8, build_linear),
+        Candidate(
+            "hist_gradient_boosting", "classical", 1.5, build_gradient_boosting, cooperative=True
+        ),
+        Candidate("xgboost", "classical", 1.5, build_xgboost, cooperative=True),
+        Candidate("svm", "classical", 0.6, build_svm, skip=too_big),
+        Candidate("mlp", "deep_learning", 1.0, build_mlp, cooperative=True),
+    ]
+
+
+# --- the builders: (context, deadline) -> a fresh estimator ----------------------------------
+
+
+def build_dummy(context: Context, deadline: float | None) -> Any:
+    """The floor: the class prior, or the mean."""
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    if context.task == "regression":
+        return DummyRegressor(strategy="mean")
+    return DummyClassifier(strategy="prior")
+
+
+def build_linear(context: Context, deadline: float | None) -> Any:
+    """Logistic regression or ridge, its strength chosen inside the training rows."""
+    from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+    from sklearn.pipeline import make_pipeline
+
+    if context.task == "regression":
+        model = RidgeCV(alphas=np.logspace(-3, 3, 7))
+    else:
+        # C chosen by 3-fold cross-validation inside the training rows.
+        model = LogisticRegressionCV(Cs=4, cv=3, max_iter=2000)
+    return make_pipeline(model_features(context), model)
+
+
+def build_gradient_boosting(context: Context, deadline: float | None) -> Any:
+    """Histogram gradient boosting on unscaled features, stopping at ``deadline``."""
+    from sklearn.pipeline import make_pipeline
+
+    # On pixels, trees are the weakest rung and the dearest (a tree per class per round, on
+    # every pixel): a faster-learning, smaller-tree setting scores as well there and costs
+    # far less (see benchmarks/README.md).
+    light = {"learning_rate": 0.2, "max_leaf_nodes": 15} if context.modality == "image" else {}
+    model = BoostingUntil(task=context.task, seed=context.seed, deadline=deadline, **light)
+    return make_pipeline(model_features(context, scale=False), model)
+
+
+def build_xgboost(context: Context, deadline: float | None) -> Any:
+    """XGBoost with two depths tried, stopping at ``deadline``."""
+    from sklearn.pipeline import make_pipeline
+
+    model = TunedXGBoost(
+        task=context.task, seed=context.seed, threads=context.threads, deadline=deadline
+    )
+    return make_pipeline(model_features(context, scale=False), model)
+
+
+def build_svm(context: Context, deadline: float | None) -> Any:
+    """A kernel SVM; its C tuned on up to SVM_TUNE_ROWS training rows."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import SVC, SVR
+
+    model = SVR() if context.task == "regression" else SVC(random_state=context.seed)
+    if context.rows <= SVM_TUNE_ROWS:
+        # C chosen by 3-fold cross-validation inside the training rows.
+        model = GridSearchCV(model, {"C": [1.0, 10.0]}, cv=3)
+    if context.modality == "image":
+        return make_pipeline(PixelFeatures(), PixelScale(), model)
+    return make_pipeline(model_features(context), model)
+
+
+def build_linear_svm(context: Context, deadline: float | None) -> Any:
+    """A linear SVM, for TF-IDF text."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    return make_pipeline(model_features(context), LinearSVC(C=0.5, random_state=context.seed))
+
+
+def build_naive_bayes(context: Context, deadline: float | None) -> Any:
+    """Complement naive Bayes, for TF-IDF text."""
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(model_features(context), ComplementNB())
+
+
+def build_mlp(context: Context, deadline: float | None) -> Any:
+    """The MLP of ``context.mlp_width`` hidden units on scaled features."""
+    from sklearn.pipeline import make_pipeline
+
+    from advisor.check.neural import MLPNet
+
+    net = MLPNet(
+        task=context.task,
+        width=context.mlp_width,
+        deadline=deadline,
+        seed=context.seed,
+        threads=context.threads,
+    )
+    return make_pipeline(model_features(context), Float32(), net)
+
+
+def build_cnn(context: Context, deadline: float | None) -> Any:
+    """The small CNN on images of at most CNN_SIDE pixels a side."""
+    from sklearn.pipeline import make_pipeline
+
+    from advisor.check.neural import CNNNet
+
+    # Small batches at a higher learning rate, with a short patience, reach the accuracy
+    # of the generic settings in fewer epochs: an image network's validation loss keeps
+    # creeping down long after its accuracy has settled.
+    net = CNNNet(
+        task=context.task,
+        lr=5e-3,
+        patience=6,
+        batch_size=64,
+        deadline=deadline,
+        seed=context.seed,
+        threads=context.threads,
+    )
+    return make_pipeline(PixelFeatures(side=CNN_SIDE, flatten=False), net)
+
+
+def build_text_net(context: Context, deadline: float | None) -> Any:
+    """The bag-of-n-grams network on TF-IDF text."""
+    from sklearn.pipeline import make_pipeline
+
+    from advisor.check.neural import TextNet
+
+    net = TextNet(
+        task=context.task, width=64, deadline=deadline, seed=context.seed, threads=context.threads
+    )
+    return make_pipeline(text_features(context, max_features=50_000), net)

@@ -1,0 +1,135 @@
+"""The candidates for each kind of data and how they are built (advisor.check.ladder)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.check.ladder import (
+    NARROW_MLP_ROWS,
+    SVM_MAX_ROWS,
+    Candidate,
+    Context,
+    build_dummy,
+    build_svm,
+    context_for,
+    ladder,
+)
+
+
+def _named(context: Context, name: str) -> Candidate:
+    return next(c for c in ladder(context) if c.name == name)
+
+
+@pytest.mark.parametrize(
+    ("task", "modality", "names"),
+    [
+        ("binary", "tabular", "dummy logistic hist_gradient_boosting xgboost svm mlp"),
+        ("regression", "tabular", "dummy ridge hist_gradient_boosting xgboost svm mlp"),
+        ("multiclass", "image", "dummy pixels_logistic pixels_svm pixels_gradient_boosting cnn"),
+        ("binary", "text", "dummy tfidf_logistic tfidf_naive_bayes tfidf_linear_svm text_net"),
+    ],
+    ids=["tabular", "tabular-regression", "image", "text"],
+)
+def test_each_kind_of_data_has_its_ladder(task, modality, names) -> None:
+    names = names.split()
+    rungs = ladder(Context(task, modality, rows=100, seed=0, text_column="t"))
+    assert [c.name for c in rungs] == names
+    assert [c.skip for c in rungs] == [None] * len(names)
+    # Only the floor runs in the caller's process; every network stops at its deadline.
+    assert [c.isolated for c in rungs] == [False] + [True] * (len(names) - 1)
+    assert all(c.cooperative for c in rungs if c.family == "deep_learning")
+
+
+def test_dummy_is_the_floor_of_every_ladder() -> None:
+    from sklearn.dummy import DummyClassifier
+
+    for modality in ("tabular", "image", "text"):
+        context = Context("binary", modality, rows=100, seed=0, text_column="t")
+        assert ladder(context)[0].family == "baseline"
+        assert ladder(context)[-1].family == "deep_learning"
+    assert isinstance(build_dummy(context, None), DummyClassifier)
+
+
+def test_image_svm_tunes_c_on_small_data_only() -> None:
+    small = Context("multiclass", "image", rows=500, seed=0)
+    search = build_svm(small, None).steps[-1][1]
+    assert search.param_grid == {"C": [1.0, 10.0]} and search.cv == 3
+    big = Context("multiclass", "image", rows=3_000, seed=0)
+    assert build_svm(big, None).steps[-1][1].C == 1.0  # one fit, no search
+    # On pixels it shares one scale across them (see test_features).
+    names = [name for name, _ in build_svm(big, None).steps]
+    assert names == ["pixelfeatures", "pixelscale", "svc"]
+
+
+def test_text_regression_skips_the_classifiers_and_says_why() -> None:
+    rungs = ladder(Context("regression", "text", rows=100, seed=0, text_column="t"))
+    skipped = {c.name: c.skip for c in rungs if c.skip}
+    assert skipped == {
+        "tfidf_naive_bayes": "skipped: naive Bayes is for classification",
+        "tfidf_linear_svm": "skipped: linear SVM here is for classification",
+    }
+    assert _named(Context("regression", "text", 100, 0, text_column="t"), "tfidf_ridge")
+
+
+def test_the_svm_is_skipped_on_many_rows() -> None:
+    big = Context("binary", "tabular", rows=SVM_MAX_ROWS + 1, seed=0)
+    assert _named(big, "svm").skip == "skipped: more than 5,000 training rows"
+    assert _named(dataclasses.replace(big, rows=SVM_MAX_ROWS), "svm").skip is None
+
+
+def test_every_candidate_builds_a_fresh_estimator() -> None:
+    context = Context("binary", "tabular", rows=100, seed=0, numeric=("a",))
+    for candidate in ladder(context):
+        first, second = candidate.build(context, None), candidate.build(context, None)
+        assert first is not second, candidate.name
+        assert hasattr(first, "fit"), candidate.name
+
+
+def test_context_for_a_table_sorts_its_columns_by_kind() -> None:
+    frame = pd.DataFrame({"age": [30, 40], "city": ["Oslo", "Rome"], "review": ["a", "b"]})
+    context = context_for(frame, "binary", "text", rows=2, seed=3, text_column="review")
+    assert (context.numeric, context.categorical) == (("age",), ("city",))
+    assert (context.text_column, context.seed, context.threads) == ("review", 3, 1)
+
+
+def test_context_for_images_has_no_columns() -> None:
+    context = context_for(
+        np.zeros((4, 8, 8, 1)), "binary", "image", rows=4, seed=0, text_column=None
+    )
+    assert (context.numeric, context.categorical, context.text_column) == ((), (), None)
+
+
+def test_boosting_on_pixels_fits_with_its_lighter_settings() -> None:
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X = digits.images[..., None]
+    context = context_for(X, "multiclass", "image", rows=1437, seed=0, text_column=None)
+    boosting = _named(context, "pixels_gradient_boosting")
+    model = boosting.build(context, None).fit(X[:300], digits.target[:300])
+    settings = model.steps[-1][1].model_.get_params()
+    assert (settings["learning_rate"], settings["max_leaf_nodes"]) == (0.2, 15)
+
+
+def test_a_larger_table_gets_a_narrower_mlp_and_its_curve_fits_keep_it() -> None:
+    X = pd.DataFrame(np.zeros((10, 3)), columns=["a", "b", "c"])
+
+    def width(context: Context) -> int:
+        return _named(context, "mlp").build(context, None).steps[-1][1].width
+
+    small = context_for(X, "binary", "tabular", rows=500, seed=0, text_column=None)
+    large = context_for(X, "binary", "tabular", rows=2400, seed=0, text_column=None)
+    assert (width(small), width(large)) == (256, 128)
+    assert NARROW_MLP_ROWS == 1_000
+    # A learning curve's 25 % fit (600 rows) trains the same network as the full fit.
+    assert width(dataclasses.replace(large, rows=600)) == 128
+
+
+def test_the_cnn_is_built_for_small_batches_and_a_short_patience() -> None:
+    context = Context("multiclass", "image", rows=1000, seed=0)
+    net = _named(context, "cnn").build(context, 123.0).steps[-1][1]
+    assert (net.lr, net.patience, net.batch_size, net.deadline) == (5e-3, 6, 64, 123.0)
