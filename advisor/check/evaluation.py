@@ -14,23 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from advisor.errors import ParameterError
+from advisor.vocabulary import CHECK_METRICS, DEFAULT_METRICS, METRICS, check_metrics_for, suggest
 
-HIGHER_IS_BETTER = {
-    "roc_auc": True,
-    "accuracy": True,
-    "macro_f1": True,
-    "r2": True,
-    "rmse": False,
-    "mae": False,
-}
-METRICS = tuple(HIGHER_IS_BETTER)
-CLASSIFICATION_METRICS = ("roc_auc", "accuracy", "macro_f1")
-REGRESSION_METRICS = ("rmse", "r2", "mae")
-DEFAULT_METRICS = {
-    "binary": ("roc_auc", "accuracy"),
-    "multiclass": ("accuracy", "macro_f1"),
-    "regression": ("rmse", "r2"),
-}
 P_THRESHOLD = 0.1
 CV_MAX_ROWS = 20_000  # above this, repeated holdout instead of cross-validation
 FOLDS = 5
@@ -42,10 +27,8 @@ def metrics_for(task: str, metric: str | None) -> tuple[str, ...]:
     defaults = DEFAULT_METRICS[task]
     if metric is None:
         return defaults
-    allowed = REGRESSION_METRICS if task == "regression" else CLASSIFICATION_METRICS
+    allowed = check_metrics_for(task)
     if metric not in allowed:
-        from advisor.data import suggest
-
         raise ParameterError(
             f"The 'metric' parameter of check must be one of {', '.join(allowed)} for a "
             f"{task} task. Got {metric!r} instead{suggest(metric, allowed)}."
@@ -53,9 +36,14 @@ def metrics_for(task: str, metric: str | None) -> tuple[str, ...]:
     return (metric, *(m for m in defaults if m != metric))
 
 
+def higher_is_better(metric: str) -> bool:
+    """Whether a larger ``metric`` is a better score (not so for RMSE and MAE)."""
+    return METRICS[metric].higher_is_better
+
+
 def delta(metric: str) -> float:
     """The smallest difference that counts: 0.005 in score units, 1 % relative for errors."""
-    return 0.005 if HIGHER_IS_BETTER[metric] else 0.01
+    return 0.005 if higher_is_better(metric) else 0.01
 
 
 @dataclass(frozen=True)
@@ -125,13 +113,13 @@ def score(metric: str, y_true: np.ndarray, output: dict[str, np.ndarray]) -> flo
         return float(metrics.mean_absolute_error(y_true, output["value"]))
     if metric == "r2":
         return float(metrics.r2_score(y_true, output["value"]))
-    raise ParameterError(f"Unknown metric {metric!r}: expected one of {', '.join(METRICS)}.")
+    raise ParameterError(f"Unknown metric {metric!r}: expected one of {', '.join(CHECK_METRICS)}.")
 
 
 def differences(metric: str, neural: np.ndarray, classical: np.ndarray) -> np.ndarray:
     """Per-split d, positive when the neural model is better (see the module docstring)."""
     neural, classical = np.asarray(neural, float), np.asarray(classical, float)
-    if HIGHER_IS_BETTER[metric]:
+    if higher_is_better(metric):
         return neural - classical
     return (classical - neural) / np.where(classical == 0, 1e-12, classical)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from advisor.check.evaluation import compare, delta, make_splits, metrics_for, score
+from advisor.check.evaluation import (
+    compare,
+    delta,
+    higher_is_better,
+    make_splits,
+    metrics_for,
+    score,
+)
 from advisor.errors import ParameterError
 
 CLASSICAL = np.array([0.90, 0.91, 0.89, 0.92, 0.90])
@@ -89,6 +96,25 @@ def test_metric_that_does_not_fit_the_task_is_refused() -> None:
         r"task. Got 'roc_auc' instead.$",
     ):
         metrics_for("regression", "roc_auc")
+
+
+def test_a_misspelt_metric_is_refused_with_a_close_match() -> None:
+    with pytest.raises(
+        ParameterError, match=r"Got 'acuracy' instead \(did you mean 'accuracy'\?\)\.$"
+    ):
+        metrics_for("binary", "acuracy")
+
+
+def test_errors_are_better_lower_and_scores_higher() -> None:
+    assert [higher_is_better(m) for m in ("roc_auc", "accuracy", "macro_f1", "r2")] == [True] * 4
+    assert [higher_is_better(m) for m in ("rmse", "mae")] == [False, False]
+
+
+def test_an_unknown_metric_cannot_be_scored() -> None:
+    with pytest.raises(
+        ParameterError, match=r"^Unknown metric 'f1_macro': expected one of roc_auc"
+    ):
+        score("f1_macro", np.array([1.0]), {"value": np.array([1.0])})
 
 
 def test_scores_from_probabilities_and_values() -> None:
