@@ -8,14 +8,19 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from advisor.check.report import render_html, write_report
+from advisor.check import view
+from advisor.check.report import TEMPLATE, render_html, write_report
 from advisor.check.result import CurvePoint, FeasibilityReport, ModelResult, schema, validate
 from advisor.errors import ReportError
 
 
-def _model(name: str, family: str, score: float | None, status: str = "ok") -> ModelResult:
+def _model(
+    name: str, family: str, score: float | None, status: str = "ok", message: str | None = None
+) -> ModelResult:
     folds = (score, score, score) if score is not None else ()
-    return ModelResult(name, family, score, 0.01 if score else None, 0.2, status, folds)
+    return ModelResult(
+        name, family, score, 0.01 if score else None, 0.2, status, folds, message=message
+    )
 
 
 @pytest.fixture
@@ -35,7 +40,7 @@ def report() -> FeasibilityReport:
             xgb,
             mlp,
             _model("dummy", "baseline", 0.5),
-            _model("svm", "classical", None, "timeout"),
+            _model("svm", "classical", None, "timeout", "stopped at <its> time limit"),
         ),
         learning_curve=(
             CurvePoint("xgboost", "classical", 0.5, 100, 0.9, 0.01),
@@ -97,6 +102,23 @@ def test_html_is_self_contained_with_both_charts(report) -> None:
     assert "The gap stays about the same as data grows." in html
 
 
+def test_html_leaderboard_is_the_shared_view_of_the_report(report) -> None:
+    html = render_html(report)
+    header = "".join(f"<th>{c}</th>" for c in view.columns(report))
+    assert f"<tr>{header}</tr>" in html
+    assert header.startswith("<th>model</th><th>family</th><th>ROC AUC</th><th>± std</th>")
+    for row in view.rows(report):
+        assert f"<tr><td>{row.model}</td><td>{row.family_words}</td>" in html
+    assert '<td class="num">0.9500</td><td class="num">0.0100</td>' in html
+    assert '<td>timeout <span class="muted">(stopped at &lt;its&gt; time limit)</span></td>' in html
+    assert "margin -0.0200 (positive means the neural network is better)" in html
+
+
+def test_the_template_is_a_file_of_the_package() -> None:
+    assert TEMPLATE.is_file()
+    assert TEMPLATE.parent.parent.name == "check"  # inside advisor/check: the wheel ships it
+
+
 def test_write_report_writes_both_files_and_nothing_else(report, tmp_path: Path) -> None:
     target = tmp_path / "out" / "report"
     written = write_report(report, target)
@@ -116,4 +138,13 @@ def test_write_report_onto_a_file_is_refused_and_writes_nothing(report, tmp_path
     (tmp_path / "taken").write_text("x")
     with pytest.raises(ReportError, match=r"taken is a file: give --report a folder"):
         write_report(report, tmp_path / "taken")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_write_report_where_nothing_can_be_written_says_so(report, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("x")
+    with pytest.raises(
+        ReportError, match=r"^Cannot write the report into .*taken/report \(.+\): choose"
+    ):
+        write_report(report, tmp_path / "taken" / "report")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
