@@ -58,6 +58,7 @@ def duplicate_rows(X: Any) -> list[str]:
 
 
 def constant_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that hold one value (missing counts as a value) carry no information."""
     constant = [c for c in frame.columns if frame[c].nunique(dropna=False) <= 1]
     if not constant:
         return []
@@ -136,6 +137,7 @@ def single_column_leaks(
 
 
 def class_imbalance(y: np.ndarray) -> list[str]:
+    """A class rarer than ``IMBALANCE_SHARE`` of the rows makes accuracy misleading."""
     shares = pd.Series(y).value_counts(normalize=True)
     rarest, share = shares.index[-1], float(shares.iloc[-1])
     if share >= IMBALANCE_SHARE:
