@@ -129,7 +129,7 @@ def generate(recipe: Any) -> None:
             task=recipe.task,
             name=st.session_state.project_name,
             output_dir=output,
-            baseline=report.to_dict() if report is not None else None,
+            baseline=report,
         )
     except AdvisorError as exc:
         shutil.rmtree(output, ignore_errors=True)
