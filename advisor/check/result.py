@@ -12,12 +12,28 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from advisor.check.view import fmt_score, margin_words
 from advisor.errors import ReportError
 
 SCHEMA = "advisor.feasibility/1"
 SCHEMA_FILE = Path(__file__).with_name("feasibility.schema.json")
-VERDICTS = ("classical", "deep_learning", "tie")
 STATUSES = ("ok", "timeout", "failed", "skipped")
+
+
+@dataclass(frozen=True)
+class DeadlineStops:
+    """In how many splits a model's deadline, not the model itself, ended its training."""
+
+    while_improving: int = 0  # more time might have raised its score
+    on_plateau: int = 0  # it had settled; its best weights so far were kept
+
+    @property
+    def any(self) -> bool:
+        """Whether the clock ended any split: its scores then depend on the machine's speed."""
+        return bool(self.while_improving or self.on_plateau)
+
+    def to_dict(self) -> dict[str, int]:
+        return {"while_improving": self.while_improving, "on_plateau": self.on_plateau}
 
 
 @dataclass(frozen=True)
@@ -32,7 +48,8 @@ class ModelResult:
     status: str  # "ok", "timeout", "failed" or "skipped"
     fold_scores: tuple[float, ...] = ()  # the primary metric on each split, in split order
     other_scores: dict[str, float] = field(default_factory=dict)  # secondary metrics (means)
-    message: str | None = None  # why it timed out, failed or was skipped
+    message: str | None = None  # why it timed out, failed, was skipped or was cut short
+    deadline_stops: DeadlineStops = DeadlineStops()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +62,7 @@ class ModelResult:
             "fold_scores": list(self.fold_scores),
             "other_scores": dict(self.other_scores),
             "message": self.message,
+            "deadline_stops": self.deadline_stops.to_dict(),
         }
 
     @classmethod
@@ -59,6 +77,7 @@ class ModelResult:
             fold_scores=tuple(data.get("fold_scores", ())),
             other_scores=dict(data.get("other_scores", {})),
             message=data.get("message"),
+            deadline_stops=DeadlineStops(**data.get("deadline_stops", {})),
         )
 
 
@@ -119,21 +138,14 @@ class FeasibilityReport:
                 "budget, so there is nothing to compare; give the check more time."
             )
         numbers = (
-            f"{n.name} {self.metric} {_fmt(n.score)} vs {c.name} {_fmt(c.score)}; "
-            f"margin {self._margin_words()}, p = {self.p_value:.3g}"
+            f"{n.name} {self.metric} {fmt_score(n.score)} vs {c.name} {fmt_score(c.score)}; "
+            f"margin {margin_words(self)}, p = {self.p_value:.3g}"
         )
         if self.verdict == "classical":
             return f"Classical: {c.name} beats the neural network ({numbers})."
         if self.verdict == "deep_learning":
             return f"Deep learning: {n.name} beats the best classical model ({numbers})."
         return f"Tie: the neural network does not clearly beat or lose to {c.name} ({numbers})."
-
-    def _margin_words(self) -> str:
-        if self.margin is None:
-            return "n/a"
-        if self.relative_margin:
-            return f"{self.margin:+.1%} (relative {self.metric})"
-        return f"{self.margin:+.4f}"
 
     def to_dict(self) -> dict[str, Any]:
         """The stable ``advisor.feasibility/1`` JSON form."""
@@ -218,7 +230,3 @@ def validate(data: Any) -> None:
             f"Not an {SCHEMA} report: at {where}, {exc.message[:160]}. "
             "Give the report.json that 'advisor check --report DIR' writes."
         ) from None
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.4f}"

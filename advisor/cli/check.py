@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import atexit
 import gc
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -19,11 +17,8 @@ from typing import Any
 import click
 
 from advisor.errors import ParameterError
+from advisor.vocabulary import CHECK_METRICS, TASKS
 
-# Kept here rather than imported from advisor.check.evaluation, so that `advisor --help`
-# imports no numpy; a test checks the two lists agree.
-METRICS = ("roc_auc", "accuracy", "macro_f1", "rmse", "r2", "mae")
-FAMILY_WORDS = {"baseline": "floor", "classical": "classical", "deep_learning": "neural"}
 READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bounds memory
 
 
@@ -40,7 +35,7 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
 )
 @click.option(
     "--task",
-    type=click.Choice(("binary", "multiclass", "regression")),
+    type=click.Choice(TASKS),
     help="Override the task inferred from the target.",
 )
 @click.option(
@@ -54,7 +49,7 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same result.")
 @click.option(
     "--metric",
-    type=click.Choice(METRICS),
+    type=click.Choice(CHECK_METRICS),
     help="Override the metric [default: ROC AUC for binary, accuracy for multiclass, "
     "RMSE for regression].",
 )
@@ -97,8 +92,8 @@ def check(
     X and y (images), or a folder of images in class sub-folders. Or use --example NAME.
     """
     started = time.monotonic()  # the budget covers the whole command, reading included
-    # At exit, a full garbage collection of everything imported (scikit-learn, pandas:
-    # 0.3-0.4 s) would free nothing the exit does not free anyway. Frozen then, not now:
+    # At exit, a full garbage collection of everything imported (scikit-learn, pandas)
+    # would free nothing the exit does not free anyway. Frozen then, not now:
     # a caller that runs the command in its own process (a test) goes on collecting.
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
@@ -120,12 +115,58 @@ def check(
     # Off a terminal (a pipe, a CI log) rich would assume 80 columns and squeeze the table.
     out = err if to_stdout else Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 
-    from advisor.check import budget as timebox
+    from advisor.check import children
 
     # The workers import scikit-learn (seconds) while this process imports it too and
     # reads the data: started first, before the imports below, so that the two overlap.
-    warming = timebox.warm_up_in_background()
-    with err.status("Reading the data and starting the workers…"):
+    warming = children.warm_up_in_background()
+    try:
+        report = _read_and_run(
+            path,
+            example=example,
+            target=target,
+            text_column=text_column,
+            task=task,
+            budget=budget,
+            seed=seed,
+            metric=metric,
+            time_ordered=time_ordered,
+            started=started,
+            warming=warming,
+            console=err,
+        )
+    finally:
+        # The command returns once its workers and their fork server have exited.
+        warming.join()
+        children.shut_down()
+    show(report, out)
+    if report_dir is not None:
+        from advisor.check.report import write_report
+
+        written = write_report(report, report_dir)
+        err.print(f"Report: {written} (and report.json)")
+    if json_path is not None:
+        if to_stdout:
+            click.echo(report.to_json())
+        else:
+            _write_json(Path(json_path), report.to_json() + "\n")
+            err.print(f"JSON: {json_path}")
+
+
+def _read_and_run(
+    path: Path | None,
+    *,
+    example: str | None,
+    target: str | None,
+    text_column: str | None,
+    task: str | None,
+    seed: int,
+    metric: str | None,
+    warming: Any,
+    console: Any,
+    **options: Any,
+) -> Any:
+    with console.status("Reading the data and starting the workers…"):
         from advisor.check.evaluation import metrics_for
         from advisor.check.runner import check_dataset
         from advisor.data import load_dataset, load_example
@@ -144,31 +185,11 @@ def check(
         check_dataset(dataset)
         metrics_for(dataset.task, metric)
         warming.join()
-    err.print(
+    console.print(
         f"[bold]{dataset.name}[/]: {dataset.task} {dataset.modality}, {dataset.rows:,} rows; "
-        f"budget {budget:g} s"
+        f"budget {options['budget']:g} s"
     )
-    report = _run(
-        dataset,
-        budget=budget,
-        seed=seed,
-        metric=metric,
-        time_ordered=time_ordered,
-        started=started,
-        console=err,
-    )
-    show(report, out)
-    if report_dir is not None:
-        from advisor.check.report import write_report
-
-        written = write_report(report, report_dir)
-        err.print(f"Report: {written} (and report.json)")
-    if json_path is not None:
-        if to_stdout:
-            click.echo(report.to_json())
-        else:
-            _write_atomically(Path(json_path), report.to_json() + "\n")
-            err.print(f"JSON: {json_path}")
+    return _run(dataset, seed=seed, metric=metric, console=console, **options)
 
 
 def _check_outputs(report_dir: Path | None, json_path: str | None, *, force: bool) -> None:
@@ -241,33 +262,19 @@ def show(report: Any, console: Any) -> None:
     """The leaderboard table, the verdict sentence, the learning curve and the warnings."""
     from rich.table import Table
 
-    from advisor.check.report import METRIC_NAMES
+    from advisor.check import view
 
-    metric = METRIC_NAMES.get(report.metric, report.metric)
-    better = "higher" if report.higher_is_better else "lower"
-    table = Table(title=f"Leaderboard ({metric}, {better} is better; {report.evaluation})")
-    table.add_column("model", no_wrap=True)
-    table.add_column("family", no_wrap=True)
-    table.add_column(metric, justify="right")
-    table.add_column("± std", justify="right")
-    for other in report.other_metrics:
-        table.add_column(METRIC_NAMES.get(other, other), justify="right")
-    table.add_column("s / fit", justify="right")
-    table.add_column("status")
-    for m in report.models:
-        table.add_row(
-            m.name,
-            FAMILY_WORDS[m.family],
-            _fmt(m.score),
-            _fmt(m.score_std),
-            *(_fmt(m.other_scores.get(o)) for o in report.other_metrics),
-            f"{m.fit_seconds:.2f}",
-            m.status,
-        )
+    table = Table(title=f"Leaderboard ({view.title(report)}; {report.evaluation})")
+    for index, name in enumerate(view.columns(report)):
+        numeric = 2 <= index < len(view.columns(report)) - 1
+        table.add_column(name, justify="right" if numeric else "left", no_wrap=index < 2)
+    rows = view.rows(report)
+    for row in rows:
+        table.add_row(*row.cells())
     console.print(table)
-    for m in report.models:
-        if m.message:
-            console.print(f"  {m.name}: {m.message}", style="dim")
+    for row in rows:
+        if row.message:
+            console.print(f"  {row.model}: {row.message}", style="dim")
     console.print(f"[bold]{report.sentence()}[/]")
     console.print(report.curve_summary)
     for warning in report.warnings:
@@ -278,18 +285,12 @@ def show(report: Any, console: Any) -> None:
     )
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4f}"
+def _write_json(path: Path, text: str) -> None:
+    from advisor.files import write_text
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(staging, path)
+        write_text(path, text)
     except OSError as exc:
-        Path(staging).unlink(missing_ok=True)
         raise ParameterError(
             f"Cannot write {path} ({exc.strerror}): give --json another path."
         ) from None

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from advisor.check.evaluation import METRICS
+from advisor.check.evaluation import metrics_for
 from advisor.check.result import schema
 from advisor.cli import main
-from advisor.cli.check import METRICS as CLI_METRICS
+from advisor.vocabulary import CHECK_METRICS
 
 
 def _run(*args: str):
@@ -231,8 +231,21 @@ def test_path_or_example_is_required() -> None:
     )
 
 
-def test_cli_metric_choices_match_the_library() -> None:
-    assert sorted(CLI_METRICS) == sorted(METRICS)
+def test_every_metric_the_cli_offers_is_one_the_check_measures() -> None:
+    option = next(p for p in main.commands["check"].params if p.name == "metric")
+    assert tuple(option.type.choices) == CHECK_METRICS
+    for metric in CHECK_METRICS:
+        task = "regression" if metric in ("rmse", "r2", "mae") else "multiclass"
+        assert metrics_for(task, metric)[0] == metric
+
+
+def test_the_command_returns_after_its_workers_have_exited() -> None:
+    from multiprocessing import active_children, forkserver
+
+    result = _run("--example", "iris", "--budget", "6", "--json", "-")
+    assert result.exit_code == 0, result.output
+    assert active_children() == []
+    assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None
 
 
 def test_the_whole_command_keeps_to_its_budget_start_up_included() -> None:

@@ -1,5 +1,4 @@
-"""The time box: how the budget is split, and running work in a child process that is
-killed at its deadline.
+"""Work in a child process that is killed at its deadline: the local executor's engine.
 
 Cooperative deadlines (the neural training loop checks the clock every batch) end cleanly
 with the best weights so far, but nothing cooperative can interrupt a slow scikit-learn or
@@ -13,8 +12,6 @@ process that has imported scikit-learn and xgboost once, so each child starts in
 milliseconds; the data travel to it pickled. torch is left out: importing it takes as long
 as all the rest, and only the network's child needs it, which imports it on its own (on
 two lanes, while the classical ladder already runs beside it).
-
-:func:`run_jobs` shares a group's time among its jobs, one at a time or two side by side.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-import queue
 import sys
 import threading
 import time
@@ -32,42 +28,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# Shares of the budget, fixed up front so deep learning gets a fair share rather than what
-# the classical ladder leaves over. The rest is slack for forking, statistics, guards.
-CLASSICAL_SHARE = 0.42
-NEURAL_SHARE = 0.36
-CURVE_SHARE = 0.14
-SLACK = 0.08  # what is left: child start-up, statistics, the report
-
 # Read at most this many messages a child sent before its deadline but the caller had not
 # yet read (a job sends one per split or curve fit): a child that keeps sending is stopped.
 LATE_MESSAGES = 100
-
-# How much earlier than its hard kill a cooperative (neural) fit is asked to stop, as a
-# share of its slot, so that it can hand back its best weights before being killed.
-COOPERATIVE_MARGIN = 0.12
-
-
-@dataclass(frozen=True)
-class Budget:
-    """A wall-clock budget that started at ``start`` (``time.monotonic()``)."""
-
-    seconds: float
-    start: float
-
-    @classmethod
-    def starting_now(cls, seconds: float) -> Budget:
-        return cls(seconds=float(seconds), start=time.monotonic())
-
-    @property
-    def end(self) -> float:
-        return self.start + self.seconds
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.start
-
-    def remaining(self) -> float:
-        return max(0.0, self.end - time.monotonic())
 
 
 @dataclass(frozen=True)
@@ -109,6 +72,10 @@ _WARM = False
 # Imported once in the fork server, so that no child pays for them.
 _PRELOAD = [
     "advisor.check.worker",
+    "advisor.check.ladder",
+    "advisor.check.fitting",
+    "advisor.check.features",
+    "advisor.check.boosting",
     "advisor.check.neural",
     "advisor.check.guards",
     "advisor.inference",
@@ -130,6 +97,26 @@ _PRELOAD = [
     "sklearn.tree",
     "advisor.check._preloaded",  # last: freezes all of the above (see there)
 ]
+
+
+def shut_down() -> None:
+    """Stop every child and the fork server, and wait until they have exited.
+
+    A command that returned while the server was still tearing itself down would leave a
+    process behind it that holds its output pipe open. multiprocessing has no public way to
+    stop its fork server; ``ForkServer._stop`` closes the server's "alive" pipe and waits
+    for it, which is what the server watches for.
+    """
+    global _WARM
+    stop_children()
+    for process in list(_LIVE):
+        process.join(timeout=2.0)
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and getattr(server, "_forkserver_pid", None) is not None:
+        server._stop()
+    _WARM = False
 
 
 def _context() -> Any:
@@ -244,96 +231,6 @@ def stop_children() -> None:
     for process in list(_LIVE):
         with contextlib.suppress(Exception):
             process.kill()
-
-
-@dataclass(frozen=True)
-class Job:
-    """Work that shares its group's time: ``run(slot, notify)`` gets its slot in seconds.
-
-    ``until`` (monotonic) is when the group's time ends; ``weight`` is the job's share of it.
-    ``notify(event, info)`` is the caller's progress callback, called on the caller's thread.
-    A job ``after`` an event waits for it (until ``until`` at most) before its slot is set.
-    """
-
-    group: str
-    weight: float
-    until: float
-    run: Callable[[float, Callable[[str, dict[str, Any]], None]], None]
-    after: threading.Event | None = None
-
-    def wait_until_ready(self) -> None:
-        if self.after is not None:
-            self.after.wait(timeout=max(0.0, self.until - time.monotonic()))
-
-
-def run_jobs(
-    jobs: list[Job],
-    *,
-    lanes: int,
-    notify: Callable[[str, dict[str, Any]], None],
-    min_slot: float = 1.0,
-) -> None:
-    """Run ``jobs`` in their order, ``lanes`` of them at a time.
-
-    A job's slot is its weight's share of its group's time left, spread over the lanes now
-    working on that group (at least ``min_slot``, at most all that is left), so time one job
-    does not use passes to the next. A job that must wait for others (``Job.after``) holds
-    its lane meanwhile: with the jobs in order, the ones it waits for are already running.
-    With one lane the jobs run on the caller's thread; with more, on threads of their own,
-    and their progress events reach ``notify`` through a queue on the caller's thread (a
-    Streamlit callback must not run anywhere else).
-    """
-    if lanes <= 1:
-        for index, job in enumerate(jobs):
-            job.wait_until_ready()
-            job.run(_slot(job, jobs[index:], working=1, min_slot=min_slot), notify)
-        return
-    lock = threading.Lock()
-    waiting = list(jobs)
-    running: dict[int, Job] = {}
-    events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
-    failures: list[BaseException] = []
-
-    def lane(number: int) -> None:
-        while True:
-            with lock:
-                running.pop(number, None)
-                if not waiting or failures:
-                    return
-                job = waiting.pop(0)
-            job.wait_until_ready()
-            with lock:
-                same = [j for j in running.values() if j.group == job.group]
-                slot = _slot(job, [job, *waiting], working=1 + len(same), min_slot=min_slot)
-                running[number] = job
-            try:
-                job.run(slot, lambda event, info: events.put((event, info)))
-            except BaseException as exc:  # handed to the caller's thread below
-                with lock:
-                    failures.append(exc)
-
-    threads = [threading.Thread(target=lane, args=(n,), daemon=True) for n in range(lanes)]
-    for thread in threads:
-        thread.start()
-    try:
-        while any(t.is_alive() for t in threads) or not events.empty():
-            with contextlib.suppress(queue.Empty):
-                notify(*events.get(timeout=0.05))
-    except BaseException:
-        with lock:
-            waiting.clear()
-        stop_children()
-        raise
-    if failures:
-        raise failures[0]
-
-
-def _slot(job: Job, queued: list[Job], *, working: int, min_slot: float) -> float:
-    """The job's share of its group's time left; ``queued`` starts with the job itself."""
-    left = max(0.0, job.until - time.monotonic())
-    weights = sum(j.weight for j in queued if j.group == job.group)
-    slot = left * job.weight * working / weights if weights else left
-    return min(left, max(slot, min_slot))
 
 
 def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> None:

@@ -1,0 +1,135 @@
+"""The budget, and the time plan of a run: every window worked out once, then frozen.
+
+The budget is split by fixed shares, so deep learning gets a fair share rather than what
+the classical ladder leaves over:
+
+- the network's cross-validation, then the classical ladder, each in its family's share;
+- the learning curves, half of their share for each family;
+- slack for starting children, the statistics and the report.
+
+On one lane the network runs first and then the ladder. On two lanes (small data, two
+free cores) the network and its curve run in one lane until the curves' end, the ladder
+and then the best classical model's curve in the other.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+CLASSICAL_SHARE = 0.42
+NEURAL_SHARE = 0.36
+CURVE_SHARE = 0.14
+SLACK = 0.08  # what is left: child start-up, statistics, the report
+# The data checks are collected by this share of the budget before its end, leaving time
+# for the statistics and the report.
+REPORT_SHARE = 0.02
+# How much earlier than its hard kill a cooperative fit is asked to stop, as a share of its
+# slot, so that it can hand back its best weights before being killed.
+COOPERATIVE_MARGIN = 0.12
+MIN_MARGIN = 0.25  # seconds: the least of that margin
+# Of its slot, at most this much of torch's import is not the network's time (and never
+# past the curves' end: the guards, the statistics and the report come after it).
+GRACE_SHARE = 0.25
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A wall-clock budget of ``seconds`` that started at ``start`` (``time.monotonic()``)."""
+
+    seconds: float
+    start: float
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
+
+    def elapsed(self, clock: Clock = time.monotonic) -> float:
+        return clock() - self.start
+
+    def remaining(self, clock: Clock = time.monotonic) -> float:
+        return max(0.0, self.end - clock())
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One job's time: its child is killed at ``deadline``; a cooperative fit is asked to
+    end by ``soft_end``, early enough to hand back its best weights."""
+
+    start: float
+    seconds: float
+
+    @property
+    def deadline(self) -> float:
+        return self.start + self.seconds
+
+    @property
+    def soft_end(self) -> float:
+        return self.deadline - max(MIN_MARGIN, COOPERATIVE_MARGIN * self.seconds)
+
+    def grace(self, latest: float) -> float:
+        """How much of torch's import may move this slot later, ending by ``latest``."""
+        return max(0.0, min(GRACE_SHARE * self.seconds, latest - self.deadline))
+
+
+@dataclass(frozen=True)
+class TimePlan:
+    """When each part of a run must end (monotonic seconds), for a budget and its lanes.
+
+    ``family_ends`` bounds each family's jobs; ``network_fits_end`` is when the network's
+    split fits end so that its curve can follow in the same lane; every curve fit ends by
+    ``curve_end``; the data checks are collected by ``inspection_end``.
+    """
+
+    budget: Budget  # the whole command's
+    work: Budget  # what the models share: the budget less reading the data and starting
+    lanes: int
+    family_ends: Mapping[str, float]
+    network_fits_end: float
+    curve_end: float
+    inspection_end: float
+
+    @property
+    def start_up(self) -> float:
+        """Seconds of the budget that reading the data and starting the workers took."""
+        return self.work.start - self.budget.start
+
+
+def work_budget(budget: Budget, clock: Clock = time.monotonic) -> Budget:
+    """What the models share from now on: the budget less what has been spent."""
+    return Budget(budget.remaining(clock), clock())
+
+
+def plan_time(budget: Budget, work: Budget, *, lanes: int) -> TimePlan:
+    """The plan of a run whose models share ``work`` of ``budget`` on ``lanes`` lanes."""
+    neural_end = work.start + NEURAL_SHARE * work.seconds
+    classical_end = neural_end + CLASSICAL_SHARE * work.seconds
+    curve_end = work.start + (1.0 - SLACK) * work.seconds
+    half_curve = CURVE_SHARE / 2 * work.seconds  # each family's half of the curves' time
+    if lanes > 1:
+        family_ends = {
+            "baseline": classical_end,
+            "classical": classical_end,
+            "deep_learning": curve_end,
+        }
+        network_fits_end = curve_end - half_curve
+    else:
+        network_end = neural_end + half_curve
+        family_ends = {
+            "baseline": network_end,
+            "deep_learning": network_end,
+            "classical": classical_end + half_curve,
+        }
+        network_fits_end = neural_end
+    return TimePlan(
+        budget=budget,
+        work=work,
+        lanes=lanes,
+        family_ends=family_ends,
+        network_fits_end=network_fits_end,
+        curve_end=curve_end,
+        inspection_end=budget.end - REPORT_SHARE * budget.seconds,
+    )

@@ -1,0 +1,245 @@
+"""One run's candidates as jobs on an executor, and the results they bring back.
+
+:class:`Study` turns the ladder into jobs for :func:`~advisor.check.lanes.run_jobs`: each
+candidate's cross-validation (for the network, its learning curve after it, in the same
+worker), then a job per point of the best classical model's curve, which waits for the
+ladder to finish. Each job runs on the :class:`~advisor.check.executor.Executor`; what comes
+back is turned into results by the pure functions of :mod:`advisor.check.aggregate`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.check import aggregate, worker
+from advisor.check.executor import Executor
+from advisor.check.ladder import Candidate, Context
+from advisor.check.lanes import Job, run_jobs
+from advisor.check.messages import (
+    CurveRequest,
+    CurveScored,
+    EvaluateRequest,
+    FoldScored,
+    Imported,
+    StudyData,
+)
+from advisor.check.plan import Slot, TimePlan
+from advisor.check.result import CurvePoint, ModelResult
+
+Progress = Callable[[str, dict[str, Any]], None]
+CURVE_FRACTIONS = (0.25, 0.5)  # the 100 % point is the cross-validated score itself
+MIN_SLOT = 1.0  # seconds: no job gets less than this while its group has time
+# The families in the order their jobs are queued: the network first (on one lane it has
+# its share before the ladder; on two it takes a lane of its own), then the floor and the
+# classical ladder.
+ORDER = ("deep_learning", "baseline", "classical")
+
+
+@dataclass
+class Study:
+    """The candidates of one run, the plan of its time, and the results so far."""
+
+    data: StudyData
+    context: Context
+    candidates: list[Candidate]
+    plan: TimePlan
+    executor: Executor
+    results: list[ModelResult] = field(default_factory=list)
+    curve_points: dict[tuple[str, float], CurvePoint] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_name = {c.name: c for c in self.candidates}
+        self.rank = {c.name: index for index, c in enumerate(self.candidates)}
+        self.ladder_done = threading.Event()  # every candidate but the network has a result
+
+    def run(self, notify: Progress) -> None:
+        """Run every job, then keep the results in ladder order, however the lanes ran."""
+        run_jobs(
+            self.jobs(),
+            lanes=self.plan.lanes,
+            notify=notify,
+            min_slot=MIN_SLOT,
+            on_interrupt=self.executor.stop_all,
+        )
+        self.results.sort(key=lambda r: self.rank[r.name])
+
+    def jobs(self) -> list[Job]:
+        """The ladder's jobs in the order they run, then the classical curve's points
+        (smallest share of the rows first: time a quick fit leaves passes on)."""
+        ladder = [
+            self._candidate_job(c)
+            for family in ORDER
+            for c in self.candidates
+            if c.family == family
+        ]
+        return ladder + [self._curve_job(fraction) for fraction in CURVE_FRACTIONS]
+
+    def best(self, family: str) -> ModelResult | None:
+        """The family's best model so far; on a tie, the first in ladder order."""
+        ordered = sorted(self.results, key=lambda r: self.rank[r.name])
+        return aggregate.best(ordered, family, self.data.metrics[0])
+
+    def curve(self, model: ModelResult) -> list[CurvePoint]:
+        """The points of ``model``'s learning curve that finished, then 100 % of the rows."""
+        points = [
+            self.curve_points[model.name, f]
+            for f in CURVE_FRACTIONS
+            if (model.name, f) in self.curve_points
+        ]
+        return [*points, aggregate.full_point(model, self.context.rows)]
+
+    # --- jobs ---------------------------------------------------------------------------------
+
+    def _candidate_job(self, candidate: Candidate) -> Job:
+        """The candidate's cross-validation, sharing its family's time; for the network,
+        its learning curve too."""
+        weight = 0.0 if candidate.skip else candidate.weight
+        curve = CURVE_FRACTIONS if candidate.family == "deep_learning" else ()
+        until = self.plan.family_ends[candidate.family]
+        return Job(
+            candidate.family,
+            weight,
+            until,
+            lambda slot, notify: self._cross_validate(candidate, slot, notify, curve),
+        )
+
+    def _curve_job(self, fraction: float) -> Job:
+        """One point of the best classical model's curve, once the ladder is done, sharing
+        the curves' time in proportion to its share of the rows."""
+
+        def run(slot: Slot, notify: Progress) -> None:
+            best = self.best("classical")
+            if best is not None:
+                self._curve_point(self.by_name[best.name], fraction, slot, notify)
+
+        return Job("curve", fraction, self.plan.curve_end, run, after=self.ladder_done)
+
+    def _cross_validate(
+        self, candidate: Candidate, slot: Slot, notify: Progress, curve: tuple[float, ...]
+    ) -> None:
+        if candidate.skip:
+            skipped = ModelResult(
+                candidate.name,
+                candidate.family,
+                None,
+                None,
+                0.0,
+                "skipped",
+                message=candidate.skip,
+            )
+            self._record(skipped)
+            notify("candidate_skipped", self._info(candidate, reason=candidate.skip))
+            return
+        notify("candidate_start", self._info(candidate, seconds=round(slot.seconds, 1)))
+        request = EvaluateRequest(
+            candidate,
+            self.context,
+            fits_end=min(slot.soft_end, self.plan.network_fits_end) if curve else slot.soft_end,
+            curve=curve,
+            curve_end=slot.soft_end,
+            grace=slot.grace(self.plan.curve_end),
+        )
+        if not candidate.isolated:
+            # The dummy floor cannot hang, and a worker process would cost more than it.
+            sent: list[Any] = []
+            worker.evaluate(sent.append, self.data, request)
+            self._finish(candidate, self._result(candidate, sent, "ok", None), notify)
+            return
+        running = self.executor.start(worker.evaluate, self.data, request)
+        folds: list[FoldScored] = []
+        point: dict[str, Any] = {"fraction": None, "fits": []}  # the curve point under way
+
+        def arrived(message: Any) -> None:
+            if isinstance(message, Imported):  # torch's import is start-up, not training
+                running.extend(message.seconds)
+            elif isinstance(message, FoldScored):
+                folds.append(message)
+                if len(folds) == len(self.data.folds) and curve:
+                    self._finish(candidate, self._result(candidate, folds, "ok", None), notify)
+                    point["fraction"] = curve[0]
+                    if aggregate.curve_after([m.fit for m in folds]):
+                        notify("curve_start", self._info(candidate, fraction=curve[0]))
+            elif isinstance(message, CurveScored):
+                if message.fraction != point["fraction"]:
+                    self._point(candidate, point["fraction"], point["fits"], "ok", notify)
+                    point.update(fraction=message.fraction, fits=[])
+                    notify("curve_start", self._info(candidate, fraction=message.fraction))
+                point["fits"].append(message)
+
+        outcome = running.wait(deadline=slot.deadline, on_message=arrived)
+        if point["fraction"] is None:
+            result = self._result(candidate, folds, outcome.status, outcome.error, outcome.seconds)
+            self._finish(candidate, result, notify)
+        elif aggregate.curve_after([m.fit for m in folds]):
+            self._point(candidate, point["fraction"], point["fits"], outcome.status, notify)
+
+    def _curve_point(
+        self, candidate: Candidate, fraction: float, slot: Slot, notify: Progress
+    ) -> None:
+        notify("curve_start", self._info(candidate, fraction=fraction))
+        request = CurveRequest(candidate, self.context, (fraction,), slot.soft_end)
+        running = self.executor.start(worker.learning_curve, self.data, request)
+        outcome = running.wait(deadline=slot.deadline)
+        fits = [m for m in outcome.messages if isinstance(m, CurveScored)]
+        self._point(candidate, fraction, fits, outcome.status, notify)
+
+    # --- results ------------------------------------------------------------------------------
+
+    def _result(
+        self,
+        candidate: Candidate,
+        messages: list[Any],
+        status: str,
+        error: str | None,
+        waited: float = 0.0,
+    ) -> ModelResult:
+        return aggregate.model_result(
+            candidate.name,
+            candidate.family,
+            [m for m in messages if isinstance(m, FoldScored)],
+            splits=len(self.data.folds),
+            metrics=self.data.metrics,
+            status=status,
+            error=error,
+            waited=waited,
+        )
+
+    def _point(
+        self,
+        candidate: Candidate,
+        fraction: float,
+        fits: list[CurveScored],
+        status: str,
+        notify: Progress,
+    ) -> None:
+        point = aggregate.curve_point(
+            candidate.name, candidate.family, fraction, fits, self.data.metrics[0]
+        )
+        if point is not None:
+            self.curve_points[candidate.name, fraction] = point
+        notify("curve_finish", self._info(candidate, fraction=fraction, status=status))
+
+    def _record(self, result: ModelResult) -> None:
+        self.results.append(result)
+        others = [c for c in self.candidates if c.family != "deep_learning"]
+        if sum(r.family != "deep_learning" for r in self.results) == len(others):
+            self.ladder_done.set()
+
+    def _finish(self, candidate: Candidate, result: ModelResult, notify: Progress) -> None:
+        self._record(result)
+        info = self._info(
+            candidate, status=result.status, score=result.score, seconds=result.fit_seconds
+        )
+        notify("candidate_finish", info)
+
+    def _info(self, candidate: Candidate, **extra: Any) -> dict[str, Any]:
+        return {
+            "name": candidate.name,
+            "family": candidate.family,
+            "done": len(self.results),
+            "total": len(self.candidates),
+            **extra,
+        }

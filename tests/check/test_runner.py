@@ -1,0 +1,235 @@
+"""run_check end to end on small real and generated data: verdicts, repeatability, each modality.
+
+Budgets are small to keep the suite fast; the must-see results (breast cancer, digits, a
+smooth target that a neural network wins) are marked slow but still run.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator
+
+from advisor.check import runner
+from advisor.check.children import warm_up
+from advisor.check.ladder import Candidate
+from advisor.check.result import validate
+from advisor.check.runner import run_check
+from advisor.data import Dataset, load_example
+from advisor.errors import CheckError, ParameterError
+from tests.check import golden
+
+
+def smooth_regression(rows: int = 3000, features: int = 20, seed: int = 0) -> Dataset:
+    """A smooth function of a few oblique directions of many features: easy for a network,
+    hard for axis-aligned trees and beyond a linear model."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, features))
+    Z = X @ (rng.normal(size=(features, 4)) / np.sqrt(features))
+    y = np.tanh(Z).sum(axis=1) + 0.5 * Z[:, 0] * Z[:, 1] + 0.05 * rng.normal(size=rows)
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(features)])
+    return Dataset(
+        X=frame, y=y, task="regression", modality="tabular", name="smooth", rows_total=rows
+    )
+
+
+def assert_as_measured_before(report, name: str) -> None:
+    """Every model that ran to its own end scores as in ``golden/NAME.json``: the same seed
+    gives the same folds, the same fits and the same scores, whatever runs the jobs."""
+    then, now = golden.load(name), golden.essentials(report.to_dict())
+    for key in ("task", "modality", "metric", "rows", "evaluation"):
+        assert now[key] == then[key], key
+    assert set(now["models"]) == set(then["models"])
+    compared = []
+    for model, before in then["models"].items():
+        after = now["models"][model]
+        assert after["family"] == before["family"], model
+        if before["settled"] and after["settled"]:
+            assert after["status"] == before["status"], model
+            assert after["fold_scores"] == before["fold_scores"], model
+            assert (after["score"], after["other_scores"]) == (
+                before["score"],
+                before["other_scores"],
+            ), model
+            compared.append(model)
+    # The floor and the rungs that cannot be cut short always run to their end.
+    assert {"dummy"} < set(compared), compared
+    for point, before in then["learning_curve"].items():
+        model = point.split("@")[0]
+        settled = model in compared and then["models"][model]["family"] == "classical"
+        if settled and point in now["learning_curve"]:
+            assert now["learning_curve"][point] == before, point
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["wine", "iris", "diabetes"])
+def test_each_bundled_example_scores_as_measured_before(name) -> None:
+    report = run_check(load_example(name), budget=golden.BUDGET, seed=0)
+    assert_as_measured_before(report, name)
+    assert [m.name for m in report.models if m.status == "skipped"] == []  # small data
+    validate(report.to_dict())
+
+
+@pytest.mark.slow
+def test_smooth_high_dimensional_target_goes_to_deep_learning() -> None:
+    report = run_check(smooth_regression(), budget=30, seed=0)
+    assert report.verdict == "deep_learning", report.sentence()
+    assert report.metric == "rmse" and report.margin > 0.2  # over 20 % lower RMSE
+    assert report.best_deep_learning.name == "mlp"
+    # On a loaded machine the network may still be improving when its time runs out; then
+    # it gets no curve, and the words say so instead.
+    assert "deep learning is gaining as data grows" in report.curve_summary or (
+        report.curve_summary.startswith("No learning curve for mlp: it was still improving")
+    ), report.curve_summary
+    validate(report.to_dict())
+
+
+@pytest.mark.slow
+def test_breast_cancer_is_classical_or_tie() -> None:
+    events = []
+    report = run_check(
+        load_example("breast_cancer"),
+        budget=20,
+        seed=0,
+        progress=lambda event, info: events.append((event, info.get("name"), info.get("fraction"))),
+    )
+    assert report.verdict in ("classical", "tie"), report.sentence()
+    assert_as_measured_before(report, "breast_cancer")
+    assert report.best_classical.score > 0.98
+    assert report.elapsed_seconds <= 1.1 * 20
+    assert report.profile["task"] == "binary" and report.profile["rows"] == 569
+    # Both learning curves in order: the classical model's a job per point, the network's
+    # in its own child after its splits. On a loaded machine (CI runs two checks on two
+    # cores) a point whose fits mostly ran out of time while still improving is left out.
+    for model in (report.best_classical.name, report.best_deep_learning.name):
+        points = [p for p in report.learning_curve if p.model == model]
+        assert {p.fraction for p in points} <= {0.25, 0.5, 1.0} and points[-1].fraction == 1.0
+        assert [p.fraction for p in points] == sorted(p.fraction for p in points)
+        assert [p.train_rows for p in points] == sorted({p.train_rows for p in points})
+    network = [(event, fraction) for event, name, fraction in events if name == "mlp"]
+    assert network[:2] == [("candidate_start", None), ("candidate_finish", None)]
+    if not report.curve_summary.startswith("No learning curve for mlp"):
+        assert network[2:] == [
+            ("curve_start", 0.25),
+            ("curve_finish", 0.25),
+            ("curve_start", 0.5),
+            ("curve_finish", 0.5),
+        ]
+    validate(report.to_dict())
+
+
+@pytest.mark.slow
+def test_digits_compares_a_cnn_with_pixel_baselines() -> None:
+    report = run_check(load_example("digits"), budget=25, seed=0)
+    assert_as_measured_before(report, "digits")
+    names = {m.name: m for m in report.models}
+    assert {"dummy", "pixels_logistic", "pixels_svm", "cnn"} <= set(names)
+    assert names["cnn"].status == "ok" and names["cnn"].score > 0.98
+    # Its five splits take about 5 s on one core: early stopping ends them, not the budget.
+    assert names["cnn"].deadline_stops.while_improving == 0, names["cnn"].message
+    assert names["pixels_svm"].score > 0.985  # one pixel scale and a tuned C
+    assert report.metric == "accuracy" and report.other_metrics == ("macro_f1",)
+    assert report.best_deep_learning.name == "cnn"
+    assert {p.model for p in report.learning_curve} == {"cnn", report.best_classical.name}
+
+
+def test_text_ladder_runs_tfidf_baselines_and_a_text_network() -> None:
+    rng = np.random.default_rng(0)
+    good, bad = ["great", "lovely", "excellent", "fine"], ["awful", "broken", "poor", "slow"]
+    filler = ["the", "service", "was", "really", "and", "food", "room", "staff"]
+    texts, labels = [], []
+    for i in range(300):
+        words = list(rng.choice(filler, 6)) + list(rng.choice(good if i % 2 else bad, 2))
+        texts.append(" ".join(rng.permutation(words)))
+        labels.append(i % 2)
+    frame = pd.DataFrame({"review": texts})
+    data = Dataset(
+        X=frame, y=np.array(labels), task="binary", modality="text", name="reviews",
+        text_column="review", rows_total=300,
+    )  # fmt: skip
+    report = run_check(data, budget=15, seed=0)
+    statuses = {m.name: m.status for m in report.models}
+    assert set(statuses) == {
+        "dummy", "tfidf_logistic", "tfidf_naive_bayes", "tfidf_linear_svm", "text_net",
+    }  # fmt: skip
+    assert statuses["text_net"] == "ok"
+    assert report.best_classical.score > 0.95
+
+
+class SlowClassifier(BaseEstimator):
+    """Stands for a fit that never checks the clock (an SVM in C code, say)."""
+
+    def fit(self, X, y):
+        time.sleep(600)
+        return self
+
+
+def _slow(context, deadline):
+    return SlowClassifier()
+
+
+def _small_table(rows: int = 300) -> Dataset:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(rows, 5)), columns=list("abcde"))
+    y = (frame["a"] - frame["b"] > 0).astype(int).to_numpy()
+    return Dataset(X=frame, y=y, task="binary", modality="tabular", name="small", rows_total=rows)
+
+
+def test_a_slow_candidate_is_stopped_and_the_run_keeps_its_budget(monkeypatch) -> None:
+    real_ladder = runner.ladder
+
+    def ladder_with_a_slow_rung(context):
+        rungs = real_ladder(context)
+        return [rungs[0], Candidate("never_ends", "classical", 1.0, _slow), rungs[1], rungs[-1]]
+
+    monkeypatch.setattr(runner, "ladder", ladder_with_a_slow_rung)
+    events = []
+    warm_up()
+    started = time.monotonic()
+    report = runner.run_check(
+        _small_table(), budget=12.0, progress=lambda event, info: events.append((event, info))
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed <= 1.1 * 12.0, elapsed
+    slow = next(m for m in report.models if m.name == "never_ends")
+    assert (slow.status, slow.score, slow.message) == ("timeout", None, "stopped at its time limit")
+    finished = {
+        info["name"]: info["status"] for event, info in events if event == "candidate_finish"
+    }
+    assert finished["never_ends"] == "timeout"
+    started = [info["name"] for event, info in events if event == "candidate_start"]
+    assert started.index("logistic") > started.index("never_ends")  # the ladder went on
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"budget": -3}, r"^The 'budget' parameter of check must be a float > 0. Got -3 instead.$"),
+        ({"budget": 0}, r"^The 'budget' parameter of check must be a float > 0. Got 0 instead.$"),
+        ({"seed": -1}, r"^The 'seed' parameter of check must be an int >= 0. Got -1 instead.$"),
+    ],
+    ids=["negative-budget", "zero-budget", "negative-seed"],
+)
+def test_bad_parameters_are_refused(options, message) -> None:
+    with pytest.raises(ParameterError, match=message):
+        runner.run_check(_small_table(), **options)
+
+
+def test_too_few_rows_is_a_check_error() -> None:
+    with pytest.raises(CheckError, match=r"^small has 12 rows: the check needs at least 20"):
+        runner.run_check(_small_table(12), budget=5)
+
+
+def test_the_budget_runs_from_when_the_command_started() -> None:
+    warm_up()
+    started = time.monotonic() - 4.0  # as if reading the data had taken 4 s of the budget
+    report = runner.run_check(_small_table(), budget=10.0, started=started)
+    assert 4.0 <= report.elapsed_seconds <= 1.1 * 10.0
+    assert time.monotonic() - started <= 1.1 * 10.0
+    assert any(
+        w.startswith("Reading the data and starting the workers took 4.0 s of the 10 s budget")
+        for w in report.warnings
+    ), report.warnings

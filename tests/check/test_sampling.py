@@ -1,0 +1,48 @@
+"""Sampling a large input down to what the budget can evaluate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.check.sampling import MAX_ROWS, row_cap, sample_for_budget
+from advisor.data import Dataset
+
+
+def test_big_inputs_are_sampled_to_the_budget_stratified() -> None:
+    rng = np.random.default_rng(0)
+    rows = 50_000
+    frame = pd.DataFrame(rng.normal(size=(rows, 20)))
+    frame.columns = [f"x{i}" for i in range(20)]
+    y = (rng.random(rows) < 0.1).astype(int)
+    big = Dataset(X=frame, y=y, task="binary", modality="tabular", name="big", rows_total=rows)
+    sampled, note = sample_for_budget(big, budget=10, seed=0)
+    assert sampled.rows == 20_000 == len(sampled.X)
+    assert list(sampled.X.index[:3]) == [0, 1, 2]  # a fresh index, rows in their order
+    assert np.mean(sampled.y) == pytest.approx(np.mean(y), abs=1e-4)  # stratified
+    assert note == (
+        "Sampled 20,000 of 50,000 rows (stratified random sample) to fit the 10 s budget; "
+        "every score here is measured on that sample."
+    )
+    # The models' share of the budget sets the cap; the note names the whole budget.
+    fewer, note = sample_for_budget(big, budget=10, seconds=5, seed=0)
+    assert fewer.rows == 10_000 and "the 10 s budget" in note
+
+
+def test_small_inputs_are_kept_whole() -> None:
+    frame = pd.DataFrame({"a": np.arange(100.0)})
+    small = Dataset(X=frame, y=np.arange(100) % 2, task="binary", modality="tabular", name="s")
+    assert sample_for_budget(small, budget=10, seed=0) == (small, None)
+
+
+def test_the_cap_follows_the_kind_of_data() -> None:
+    images = Dataset(
+        X=np.zeros((10, 32, 32, 3)), y=np.zeros(10), task="binary", modality="image", name="i"
+    )
+    text = Dataset(X=pd.DataFrame({"t": ["a"] * 10}), y=np.zeros(10), task="binary",
+                   modality="text", name="t")  # fmt: skip
+    assert row_cap(images, 60) == 150_000 * 60 // (32 * 32 * 3)
+    assert row_cap(text, 60) == 400 * 60
+    assert row_cap(text, 10_000) == MAX_ROWS
+    assert row_cap(text, 0.1) == 1_000  # never fewer than this
