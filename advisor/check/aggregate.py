@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from advisor.vocabulary import METRICS
 from advisor.check.messages import CurveScored, Fit, FoldScored, Stop
 from advisor.check.result import CurvePoint, DeadlineStops, ModelResult
+from advisor.vocabulary import METRICS
 
 
 def curve_after(fits: Sequence[Fit]) -> bool:

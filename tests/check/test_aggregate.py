@@ -73,7 +73,7 @@ def test_a_curve_point_is_dropped_when_most_of_its_fits_ran_out_of_time() -> Non
             "mlp", "deep_learning", 0.5, fits(Stop.DEADLINE, Stop.DEADLINE, None), "accuracy"
         )
         is None
-    )  # noqa: E501
+    )
     assert curve_point("mlp", "deep_learning", 0.5, [], "accuracy") is None
 
 
