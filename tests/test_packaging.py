@@ -39,8 +39,9 @@ def _shipped(folder: str) -> set[str]:
         ("recipes", "advisor/_data/recipes"),
         ("templates", "advisor/_data/templates"),
         ("advisor/rules/kb", "advisor/rules/kb"),
+        ("advisor/check/templates", "advisor/check/templates"),
     ],
-    ids=["recipes", "templates", "rules"],
+    ids=["recipes", "templates", "rules", "report-template"],
 )
 def test_wheel_ships_data_folder(wheel: zipfile.ZipFile, folder: str, inside: str) -> None:
     expected = _shipped(folder)
