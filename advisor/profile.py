@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ParameterError
+from advisor.terms import MODALITIES, TASKS
 
-TASKS = ("binary", "multiclass", "regression")
-MODALITIES = ("tabular", "image", "text")
 COMPLEXITIES = ("simple", "complex", "unknown")
 
 # Plain-language explanations, shown by the questionnaire next to each choice.

@@ -9,7 +9,7 @@ import numpy as np
 
 from advisor.check.messages import CurveScored, Fit, FoldScored, Stop
 from advisor.check.result import CurvePoint, DeadlineStops, ModelResult
-from advisor.vocabulary import METRICS
+from advisor.terms import METRICS
 
 
 def curve_after(fits: Sequence[Fit]) -> bool:

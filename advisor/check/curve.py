@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from advisor.check.evaluation import delta
 from advisor.check.result import CurvePoint, ModelResult
-from advisor.vocabulary import METRICS
+from advisor.terms import METRICS
 
 
 def describe_curve(

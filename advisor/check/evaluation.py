@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from advisor.errors import ParameterError
-from advisor.vocabulary import CHECK_METRICS, DEFAULT_METRICS, METRICS, check_metrics_for, suggest
+from advisor.terms import CHECK_METRICS, DEFAULT_METRICS, METRICS, check_metrics_for, suggest
 
 P_THRESHOLD = 0.1
 CV_MAX_ROWS = 20_000  # above this, repeated holdout instead of cross-validation

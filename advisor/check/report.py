@@ -14,7 +14,7 @@ from typing import Any
 from advisor.check import view
 from advisor.errors import ReportError
 from advisor.files import write_files
-from advisor.vocabulary import metric_display
+from advisor.terms import metric_display
 
 FAMILY_COLOURS = {"baseline": "#9e9e9e", "classical": "#1f77b4", "deep_learning": "#d62728"}
 VERDICT_COLOURS = {"classical": "#1f77b4", "deep_learning": "#d62728", "tie": "#777"}

@@ -30,7 +30,7 @@ from advisor.check.result import FeasibilityReport, ModelResult
 from advisor.check.sampling import sample_for_budget
 from advisor.check.study import Progress, Study
 from advisor.errors import CheckError, ParameterError
-from advisor.vocabulary import METRICS
+from advisor.terms import METRICS
 
 START_SHARE = 0.25  # start-up over this share of the budget gets a warning
 MIN_ROWS = 20  # fewer rows than this cannot be split five ways and still say anything

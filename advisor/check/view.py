@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.vocabulary import FAMILY_WORDS, metric_display
+from advisor.terms import FAMILY_WORDS, metric_display
 
 MISSING = "–"  # a score that was not measured
 

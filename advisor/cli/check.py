@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from advisor.errors import ParameterError
-from advisor.vocabulary import CHECK_METRICS, TASKS
+from advisor.terms import CHECK_METRICS, TASKS
 
 READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bounds memory
 

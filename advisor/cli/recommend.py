@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from advisor.errors import ParameterError
-from advisor.profile import COMPLEXITIES, MODALITIES, TASKS, Profile
+from advisor.profile import COMPLEXITIES, Profile
+from advisor.terms import MODALITIES, TASKS
 
 if TYPE_CHECKING:
     from advisor.recommendation import Recommendation

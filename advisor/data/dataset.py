@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import DataError
-from advisor.vocabulary import TASKS, suggest
+from advisor.terms import TASKS, suggest
 
 MAX_CLASSES = 50  # an integer target with more distinct values than this is a regression
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from advisor.data.dataset import Dataset, make_dataset
 from advisor.errors import DataError
-from advisor.vocabulary import suggest
+from advisor.terms import suggest
 
 EXAMPLES = ("breast_cancer", "digits", "diabetes", "wine", "iris")
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from advisor.data.dataset import Dataset, make_dataset
 from advisor.errors import DataError
-from advisor.vocabulary import suggest
+from advisor.terms import suggest
 
 TABLE_SUFFIXES = {
     ".csv": "csv",

@@ -32,7 +32,7 @@ from advisor.errors import RuleError
 from advisor.profile import Profile
 from advisor.resources import rules_dir
 from advisor.rules import vocabulary as vocab
-from advisor.vocabulary import suggest
+from advisor.terms import suggest
 
 RULE_KEYS = ("id", "when", "effect", "because", "source")
 EFFECT_KEYS = ("score", "exclude", "verdict")

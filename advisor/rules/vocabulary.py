@@ -14,9 +14,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.profile import COMPLEXITIES, EXPLANATIONS, MODALITIES, TASKS, Profile
+from advisor.profile import COMPLEXITIES, EXPLANATIONS, Profile
+from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS
 
-FAMILIES = ("classical", "deep_learning")
+FAMILIES = MODEL_FAMILIES
 
 # field -> (type, description). The order is the order the questionnaire asks in.
 _FIELDS: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ from typing import Any
 
 from advisor.check.result import SCHEMA, FeasibilityReport, ModelResult
 from advisor.errors import ReportError
-from advisor.vocabulary import DEFAULT_METRICS
+from advisor.terms import DEFAULT_METRICS
 
 # The metric a project is evaluated in when no report names one: its task's primary metric.
 DEFAULT_METRIC = {task: metrics[0] for task, metrics in DEFAULT_METRICS.items()}

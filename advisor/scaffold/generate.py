@@ -27,7 +27,7 @@ from advisor.scaffold.baseline import (
 from advisor.scaffold.naming import ProjectNames, project_names
 from advisor.scaffold.recipes import Recipe, get_recipe, load_recipes
 from advisor.scaffold.vocabulary import CHOICES, check_choice, check_combination
-from advisor.vocabulary import METRICS
+from advisor.terms import METRICS
 
 TEMPLATE = "project"
 

@@ -19,7 +19,7 @@ from advisor.scaffold.vocabulary import (
     check_choice,
     check_combination,
 )
-from advisor.vocabulary import suggest
+from advisor.terms import suggest
 
 
 @dataclass(frozen=True)

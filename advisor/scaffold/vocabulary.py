@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from advisor.errors import RecipeError
-from advisor.vocabulary import FAMILIES, MODALITIES, TASKS, suggest
+from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS, suggest
 
 # field -> allowed values; the order is the order shown to people
 CHOICES: dict[str, tuple[str, ...]] = {
     "modality": MODALITIES,
     "task": TASKS,
     # a stack is built for one of the two compared families; the check's dummy floor is none
-    "family": tuple(family for family in FAMILIES if family != "baseline"),
+    "family": MODEL_FAMILIES,
     "framework": ("sklearn", "xgboost", "pytorch", "lightning"),
     "tracking": ("tensorboard", "mlflow", "wandb", "none"),
     "versioning": ("dvc", "none"),

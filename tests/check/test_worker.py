@@ -44,7 +44,7 @@ def test_a_curve_follows_unless_most_splits_were_stopped_while_improving() -> No
     def splits(stopped: int) -> list[Fit]:
         return [
             Fit({}, 1.0, Stop.DEADLINE if i < stopped else Stop.EARLY_STOPPING) for i in range(5)
-        ]  # noqa: E501
+        ]
 
     assert curve_after(splits(0)) and curve_after(splits(2))
     assert not curve_after(splits(3)) and not curve_after(splits(5))

@@ -16,7 +16,7 @@ from PIL import Image
 from advisor.check.evaluation import metrics_for
 from advisor.check.result import schema
 from advisor.cli import main
-from advisor.vocabulary import CHECK_METRICS
+from advisor.terms import CHECK_METRICS
 
 
 def _run(*args: str):

@@ -20,7 +20,7 @@ from advisor.resources import templates_dir
 from advisor.scaffold import generate
 from advisor.scaffold.answers import read_answers
 from advisor.scaffold.generate import replay_project, scaffold_project
-from advisor.vocabulary import METRICS
+from advisor.terms import METRICS
 from tests.scaffold.projects import REPORT, tree
 
 FAST = {"recipe": "tabular-sklearn", "versioning": "none"}  # no git/DVC: the quickest render

@@ -16,7 +16,7 @@ import streamlit as st
 from advisor.app.state import STEPS, LoadedData, go_to, remember, workdir
 from advisor.check import view
 from advisor.errors import AdvisorError
-from advisor.vocabulary import FAMILY_WORDS, metric_display
+from advisor.terms import FAMILY_WORDS, metric_display
 
 
 def draw() -> None:

@@ -1,4 +1,4 @@
-"""The words every part of advisor shares: tasks, modalities, families, verdicts, metrics.
+"""The terms every part of advisor shares: tasks, modalities, families, verdicts, metrics.
 
 Profile, data, check, scaffold, the command line and the app all take these names from
 here, so one metric has one name everywhere. The module imports nothing heavy (no numpy,
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 TASKS = ("binary", "multiclass", "regression")
 MODALITIES = ("tabular", "image", "text")
-# The families of the check's ladder: the dummy floor, then the two that are compared.
-FAMILIES = ("baseline", "classical", "deep_learning")
+# The two families a verdict compares (and a recipe or a rule's candidate belongs to);
+# the check's ladder adds the dummy floor.
+MODEL_FAMILIES = ("classical", "deep_learning")
+FAMILIES = ("baseline", *MODEL_FAMILIES)
 FAMILY_WORDS = {"baseline": "floor", "classical": "classical", "deep_learning": "neural"}
 VERDICTS = ("classical", "deep_learning", "tie")
 
