@@ -235,7 +235,7 @@ def stop_children() -> None:
 
 def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> None:
     # The server's objects are shared with it copy-on-write until touched; a full garbage
-    # collection touches every one (0.1-0.3 s of page copies in each child). The server
+    # collection touches every one, and so copies their pages, in each child. The server
     # froze them (advisor.check._preloaded); this also covers a server whose preloads
     # failed, which multiprocessing ignores. What the job allocates is still collected.
     gc.freeze()
