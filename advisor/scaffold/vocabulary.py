@@ -16,7 +16,6 @@ from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS, suggest
 CHOICES: dict[str, tuple[str, ...]] = {
     "modality": MODALITIES,
     "task": TASKS,
-    # a stack is built for one of the two compared families; the check's dummy floor is none
     "family": MODEL_FAMILIES,
     "framework": ("sklearn", "xgboost", "pytorch", "lightning"),
     "tracking": ("tensorboard", "mlflow", "wandb", "none"),
