@@ -69,11 +69,17 @@ def constant_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def id_like_columns(frame: pd.DataFrame) -> list[str]:
-    """Identifiers: unique per row (integers or strings), or named like an id."""
+    """Identifiers: unique per row (integers or strings), or named like an id.
+
+    Dates and durations are left out: a timestamp differs on every row because time moves
+    on, not because it names the row, and it becomes date features.
+    """
     rows = len(frame)
     found = []
     for column in frame.columns:
         series = frame[column]
+        if _is_time(series):
+            continue
         distinct = series.nunique()
         if rows < 20 or distinct < 0.95 * rows:
             continue
@@ -113,7 +119,10 @@ def single_column_leaks(
     leaks = []
     for column in list(frame.columns)[:LEAK_COLUMNS]:
         series = frame[column]
-        if pd.api.types.is_numeric_dtype(series):
+        if _is_time(series):
+            # In time order, so that the tree can split on before and after.
+            values = pd.Series(series.rank(method="dense").fillna(0).to_numpy(), series.index)
+        elif pd.api.types.is_numeric_dtype(series):
             values = series.astype(float).fillna(series.astype(float).median())
         else:
             values = pd.Series(pd.factorize(series)[0], index=series.index).astype(float)
@@ -146,6 +155,10 @@ def class_imbalance(y: np.ndarray) -> list[str]:
         f"Heavy class imbalance: class '{rarest}' is {share:.1%} of rows; accuracy can look "
         "good while the rare class is missed, so read ROC AUC or macro-F1."
     ]
+
+
+def _is_time(series: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(series) or pd.api.types.is_timedelta64_dtype(series)
 
 
 def _names(columns: list[Any]) -> str:

@@ -90,3 +90,18 @@ def test_heavy_class_imbalance() -> None:
         "Heavy class imbalance: class '1' is 3.0% of rows; accuracy can look good while the "
         "rare class is missed, so read ROC AUC or macro-F1."
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        lambda n: pd.date_range("2021-01-01", periods=n, freq="D"),
+        lambda n: pd.date_range("2021-01-01", periods=n, freq="h", tz="Europe/Paris"),
+        lambda n: pd.to_timedelta(np.arange(n), unit="s"),
+    ],
+    ids=["datetime64", "datetime64-with-time-zone", "timedelta64"],
+)
+def test_a_time_column_is_not_an_id_even_when_unique_per_row(values) -> None:
+    frame, y = _clean()
+    frame["order_id_date"] = values(len(frame))
+    assert find_problems(_dataset(frame, y)) == []
