@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes
 
-from advisor.data import load_dataset, looks_like_text, tables
+from advisor.data import load_dataset, looks_like_text, reading
 from advisor.errors import DataError
 from tests.data.files import write, write_cancer_csv
 
@@ -143,7 +143,7 @@ def test_a_csv_that_is_not_utf8_reads_with_its_accents(
 def test_a_late_accent_restarts_the_sampled_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tables, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 3)
     rows = "".join(f"town {i},{i},{i % 2}\n" for i in range(10)) + "café,10,1\n"
     path = write(tmp_path, "towns.csv", ("city,price,target\n" + rows).encode("cp1252"))
     data = load_dataset(path, max_rows=5, seed=2)
