@@ -38,3 +38,8 @@ class ReportError(AdvisorError):
 
 class CheckError(AdvisorError):
     """Raised when the feasibility check cannot run on the data it was given."""
+
+
+class ExpectationError(AdvisorError):
+    """Raised when a finished check is not what the caller held it to (``--expect``,
+    ``--strict``): a verdict other than the one expected, or a family left unmeasured."""

@@ -16,8 +16,9 @@ from typing import Any
 
 import click
 
-from advisor.errors import ParameterError
-from advisor.terms import CHECK_METRICS, TASKS
+from advisor.cli.data_options import DataRequest, data_options
+from advisor.errors import ExpectationError, ParameterError
+from advisor.terms import CHECK_METRICS, VERDICTS
 
 READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bounds memory
 
@@ -29,15 +30,7 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     metavar="NAME",
     help="A dataset that ships with scikit-learn: breast_cancer, digits, diabetes, wine, iris.",
 )
-@click.option("--target", metavar="COL", help="Target column of a table [default: detected].")
-@click.option(
-    "--text-column", metavar="COL", help="Free-text column of a table [default: detected]."
-)
-@click.option(
-    "--task",
-    type=click.Choice(TASKS),
-    help="Override the task inferred from the target.",
-)
+@data_options
 @click.option(
     "--budget",
     type=float,
@@ -56,7 +49,13 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
 @click.option(
     "--time-ordered",
     is_flag=True,
-    help="Rows are in time order: evaluate on later rows only (no shuffling).",
+    help="Rows are in time order: evaluate on later rows only (no shuffling); rows are "
+    "sorted by the table's date column when it has one.",
+)
+@click.option(
+    "--time-column",
+    metavar="COL",
+    help="The date column that orders the rows (implies --time-ordered).",
 )
 @click.option(
     "--report",
@@ -72,12 +71,19 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     help="Write the advisor.feasibility/1 JSON to PATH, or to standard output with '-'.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing report or JSON file.")
+@click.option(
+    "--expect",
+    type=click.Choice(VERDICTS),
+    help="Exit non-zero unless both families were measured and the verdict is this one (for CI).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit non-zero when a family produced no score or no model beats the dummy floor.",
+)
 def check(
     path: Path | None,
     example: str | None,
-    target: str | None,
-    text_column: str | None,
-    task: str | None,
     budget: float,
     seed: int,
     metric: str | None,
@@ -85,6 +91,9 @@ def check(
     report_dir: Path | None,
     json_path: str | None,
     force: bool,
+    expect: str | None,
+    strict: bool,
+    **data: Any,
 ) -> None:
     """Measure classical baselines against a neural network on your data, within a budget.
 
@@ -109,6 +118,13 @@ def check(
         raise ParameterError(
             f"The 'seed' parameter of check must be an int >= 0. Got {seed} instead."
         )
+    request = DataRequest(
+        path=path,
+        example=example,
+        time_ordered=time_ordered or data["time_column"] is not None,
+        **data,
+    )
+    request.check_conflicts()
     _check_outputs(report_dir, json_path, force=force)
     to_stdout = json_path == "-"
     err = Console(stderr=True, soft_wrap=True)
@@ -122,15 +138,10 @@ def check(
     warming = children.warm_up_in_background()
     try:
         report = _read_and_run(
-            path,
-            example=example,
-            target=target,
-            text_column=text_column,
-            task=task,
+            request,
             budget=budget,
             seed=seed,
             metric=metric,
-            time_ordered=time_ordered,
             started=started,
             warming=warming,
             console=err,
@@ -140,56 +151,73 @@ def check(
         warming.join()
         children.shut_down()
     show(report, out)
+    saved = None
     if report_dir is not None:
         from advisor.check.report import write_report
 
         written = write_report(report, report_dir)
+        saved = report_dir / "report.json"
         err.print(f"Report: {written} (and report.json)")
     if json_path is not None:
         if to_stdout:
             click.echo(report.to_json())
         else:
             _write_json(Path(json_path), report.to_json() + "\n")
+            saved = Path(json_path)
             err.print(f"JSON: {json_path}")
+    err.print(_next_step(report, saved))
+    _hold_to(report, expect=expect, strict=strict)
 
 
 def _read_and_run(
-    path: Path | None,
-    *,
-    example: str | None,
-    target: str | None,
-    text_column: str | None,
-    task: str | None,
-    seed: int,
-    metric: str | None,
-    warming: Any,
-    console: Any,
-    **options: Any,
+    request: DataRequest, *, seed: int, warming: Any, console: Any, **options: Any
 ) -> Any:
     with console.status("Reading the data and starting the workers…"):
         from advisor.check.evaluation import metrics_for
         from advisor.check.runner import check_dataset
-        from advisor.data import load_dataset, load_example
 
-        if example is not None:
-            dataset = load_example(example, task=task)
-        else:
-            dataset = load_dataset(
-                path,
-                target=target,
-                text_column=text_column,
-                task=task,
-                max_rows=READ_MAX_ROWS,
-                seed=seed,
-            )
+        dataset = request.load(max_rows=READ_MAX_ROWS, seed=seed)
         check_dataset(dataset)
-        metrics_for(dataset.task, metric)
+        metrics_for(dataset.task, options["metric"])
         warming.join()
     console.print(
         f"[bold]{dataset.name}[/]: {dataset.task} {dataset.modality}, {dataset.rows:,} rows; "
         f"budget {options['budget']:g} s"
     )
-    return _run(dataset, seed=seed, metric=metric, console=console, **options)
+    for note in dataset.notes:
+        console.print(f"  {note}", style="dim")
+    return _run(dataset, seed=seed, time_ordered=request.time_ordered, console=console, **options)
+
+
+def _next_step(report: Any, saved: Path | None) -> str:
+    """What to do with the answer: scaffold from it, or measure it first."""
+    if report.outcome != "measured":
+        return f"Next: run the check again with a larger --budget than {report.budget_seconds:g} s."
+    if saved is None:
+        return (
+            "Next: save the answer with --json report.json, then "
+            "advisor scaffold --from-report report.json"
+        )
+    return f"Next: advisor scaffold --from-report {saved}"
+
+
+def _hold_to(report: Any, *, expect: str | None, strict: bool) -> None:
+    """Raise :class:`ExpectationError` when the run is not what --expect or --strict asks."""
+    if (expect is not None or strict) and report.outcome == "not_measured":
+        missing = " and ".join(f.replace("_", " ") for f in report.unmeasured)
+        raise ExpectationError(
+            f"nothing was measured for {missing} within the {report.budget_seconds:g} s "
+            "budget, so there is no verdict to hold to; run again with a larger --budget."
+        )
+    if strict and report.outcome == "no_signal":
+        raise ExpectationError(
+            "no model beats the dummy floor beyond the noise of the folds (--strict): check "
+            "the target and the features."
+        )
+    if expect is not None and report.verdict != expect:
+        raise ExpectationError(
+            f"the verdict is {report.verdict}, not {expect} as --expect asked: {report.sentence()}"
+        )
 
 
 def _check_outputs(report_dir: Path | None, json_path: str | None, *, force: bool) -> None:

@@ -268,3 +268,62 @@ def test_the_whole_command_keeps_to_its_budget_start_up_included() -> None:
     assert data["elapsed_seconds"] <= 1.1 * 15
     # Outside the budget's clock: only the interpreter starting and the process ending.
     assert wall - data["elapsed_seconds"] < 3.0, (wall, data["elapsed_seconds"])
+
+
+CONFLICTS = {
+    "target-with-example": (
+        lambda t: None,
+        ["--example", "iris", "--target", "y"],
+        "Error: --target is for your own table; --example iris brings its own target and "
+        "columns: leave --target out.\n",
+    ),
+    "drop-with-example": (
+        lambda t: None,
+        ["--example", "wine", "--drop", "alcohol"],
+        "Error: --drop is for your own table; --example wine brings its own target and "
+        "columns: leave --drop out.\n",
+    ),
+    "target-with-an-image-folder": (
+        lambda t: [str(_images(t, {"cat/1": (8, 8), "dog/2": (8, 8)}))],
+        ["--target", "label"],
+        "Error: --target is for a table; {t}/images is a folder of images whose sub-folders "
+        "are the classes: leave --target out.\n",
+    ),
+    "image-size-with-a-table": (
+        lambda t: [str(_write(t, "t.csv", "a,y\n1,0\n2,1\n"))],
+        ["--image-size", "32"],
+        "Error: --image-size is for a folder of images; {t}/t.csv is a file: leave "
+        "--image-size out.\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make", "args", "expected"), CONFLICTS.values(), ids=CONFLICTS.keys())
+def test_conflicting_options_are_refused_before_any_work(tmp_path, make, args, expected) -> None:
+    data = make(tmp_path) or []
+    result = _run(*data, *args, "--json", str(tmp_path / "r.json"))
+    assert result.exit_code == 1
+    assert result.output == expected.format(t=tmp_path)
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_expect_holds_the_verdict_and_the_answer_is_still_written(tmp_path) -> None:
+    out = tmp_path / "r.json"
+    result = _run(
+        "--example", "iris", "--budget", "12", "--json", str(out), "--expect", "deep_learning"
+    )
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert last.startswith(("Error: the verdict is ", "Error: nothing was measured for ")), last
+    data = json.loads(out.read_text())  # what was measured is kept for the CI log
+    assert data["verdict"] != "deep_learning" or data["outcome"] != "measured"
+    assert f"Next: advisor scaffold --from-report {out}" in result.output or (
+        data["outcome"] != "measured"
+    )
+
+
+def test_strict_refuses_a_run_that_measured_nothing(tmp_path) -> None:
+    result = _run("--example", "iris", "--budget", "1", "--strict")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith("Error: nothing was measured for ")
+    assert "Next: run the check again with a larger --budget than 1 s." in result.output
