@@ -87,22 +87,20 @@ def make_splits(y: np.ndarray, task: str, *, seed: int, time_ordered: bool = Fal
     return Splits(folds=folds, description=words)
 
 
-def score(metric: str, y_true: np.ndarray, output: dict[str, np.ndarray]) -> float:
+def score(
+    metric: str,
+    y_true: np.ndarray,
+    output: dict[str, np.ndarray],
+    *,
+    labels: np.ndarray | None = None,
+) -> float:
     """One metric from a model's output: ``proba`` (classes in ``classes`` order) and
-    ``label`` for classifiers, ``value`` for regressors."""
+    ``label`` for classifiers, ``value`` for regressors. ``labels`` is the data's full
+    label set (see :func:`roc_auc`)."""
     from sklearn import metrics
 
     if metric == "roc_auc":
-        proba, classes = output["proba"], output["classes"]
-        if proba.shape[1] == 2:
-            return float(metrics.roc_auc_score(y_true == classes[1], proba[:, 1]))
-        present = np.isin(classes, np.unique(y_true))
-        proba = proba[:, present] / np.clip(
-            proba[:, present].sum(axis=1, keepdims=True), 1e-12, None
-        )
-        return float(
-            metrics.roc_auc_score(y_true, proba, multi_class="ovr", labels=classes[present])
-        )
+        return roc_auc(y_true, output["proba"], output["classes"], labels=labels)
     if metric == "accuracy":
         return float(metrics.accuracy_score(y_true, output["label"]))
     if metric == "macro_f1":
@@ -114,6 +112,38 @@ def score(metric: str, y_true: np.ndarray, output: dict[str, np.ndarray]) -> flo
     if metric == "r2":
         return float(metrics.r2_score(y_true, output["value"]))
     raise ParameterError(f"Unknown metric {metric!r}: expected one of {', '.join(CHECK_METRICS)}.")
+
+
+def roc_auc(
+    y_true: np.ndarray,
+    proba: np.ndarray,
+    classes: np.ndarray,
+    *,
+    labels: np.ndarray | None = None,
+) -> float:
+    """ROC AUC over the full label set: binary for two labels, else the mean of each
+    class's one-vs-rest AUC (macro) over the classes of ``y_true``.
+
+    A fold need not hold every class: a rare class can miss a test fold (its AUC is then
+    undefined and left out of the mean) or a training fold (the model has no column for it:
+    it is scored as probability 0). ``labels`` defaults to the model's classes and those of
+    ``y_true`` together, which in cross-validation is every label. Raises ``ValueError``
+    when ``y_true`` holds a single class: no AUC exists then.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    labels = np.union1d(classes, np.unique(y_true)) if labels is None else np.asarray(labels)
+    full = np.zeros((len(y_true), len(labels)))
+    full[:, np.searchsorted(labels, classes)] = proba
+    present = [k for k, label in enumerate(labels) if 0 < np.sum(y_true == label) < len(y_true)]
+    if not present:
+        raise ValueError(
+            "ROC AUC is undefined on a test split that holds one class; use "
+            "--metric accuracy or more rows."
+        )
+    if len(labels) == 2:
+        return float(roc_auc_score(y_true == labels[1], full[:, 1]))
+    return float(np.mean([roc_auc_score(y_true == labels[k], full[:, k]) for k in present]))
 
 
 def differences(metric: str, neural: np.ndarray, classical: np.ndarray) -> np.ndarray:

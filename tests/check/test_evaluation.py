@@ -143,3 +143,49 @@ def test_same_seed_same_splits() -> None:
     y = np.arange(200) % 3
     first, second = make_splits(y, "multiclass", seed=7), make_splits(y, "multiclass", seed=7)
     assert all(np.array_equal(a[1], b[1]) for a, b in zip(first.folds, second.folds, strict=True))
+
+
+def _output(proba: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarray]:
+    return {"proba": proba, "classes": classes, "label": classes[np.argmax(proba, axis=1)]}
+
+
+def test_roc_auc_is_the_mean_one_vs_rest_auc_when_a_class_misses_the_test_fold() -> None:
+    """Three classes known to the model, two of them in the test fold: probabilities keep
+    their three columns and the absent class is left out of the mean."""
+    y = np.array([0, 0, 1, 1])
+    proba = np.array([[0.7, 0.1, 0.2], [0.2, 0.3, 0.5], [0.1, 0.8, 0.1], [0.5, 0.4, 0.1]])
+    # class 0: scores 0.7, 0.2 against 0.1, 0.5 -> 3 of 4 pairs; class 1: 0.8, 0.4 against
+    # 0.1, 0.3 -> 4 of 4
+    assert score("roc_auc", y, _output(proba, np.array([0, 1, 2]))) == pytest.approx(0.875)
+
+
+def test_roc_auc_scores_a_class_the_training_fold_lacked_as_probability_zero() -> None:
+    y = np.array([0, 1, 2, 1, 0, 2])
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7], [0.8, 0.2], [0.5, 0.5]])
+    # class 0 and class 1 each rank perfectly; class 2 has no column: AUC 0.5
+    value = score("roc_auc", y, _output(proba, np.array([0, 1])))
+    assert value == pytest.approx((1.0 + 1.0 + 0.5) / 3)
+    # the full label set decides binary or not: a one-class training fold of a binary task
+    binary = score("roc_auc", np.array([0, 1, 0, 1]), _output(np.ones((4, 1)), np.array([0])))
+    assert binary == 0.5
+
+
+def test_roc_auc_on_a_one_class_test_fold_is_an_error_that_says_so() -> None:
+    with pytest.raises(ValueError, match=r"^ROC AUC is undefined on a test split that holds one"):
+        score(
+            "roc_auc", np.array([1, 1]), _output(np.array([[0.2, 0.8], [0.6, 0.4]]), np.arange(2))
+        )
+
+
+def test_roc_auc_on_three_classes_one_rare_never_raises_on_any_fold() -> None:
+    """The shape of the traceback in the field: three classes, one with 4 rows, stratified
+    folds that cannot all hold it."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = np.array([0] * 148 + [1] * 148 + [2] * 4)
+    for train, test in make_splits(y, "multiclass", seed=0).folds:
+        model = LogisticRegression().fit(X[train], y[train])
+        value = score("roc_auc", y[test], _output(model.predict_proba(X[test]), model.classes_))
+        assert 0.0 <= value <= 1.0
