@@ -11,10 +11,9 @@ import pandas as pd
 
 from advisor.data.dataset import Dataset, make_dataset
 from advisor.data.reading import read_table
+from advisor.data.target import choose_target
 from advisor.errors import DataError
 from advisor.terms import suggest
-
-TARGET_NAMES = ("target", "label", "labels", "y", "class", "outcome")
 
 
 def load_table(
@@ -42,7 +41,7 @@ def load_table(
         )
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
-    target, chosen = _choose_target(frame, target, path)
+    target, chosen = choose_target(frame, target, path)
     notes += chosen
     y = frame.pop(target)
     if y.isna().all():
@@ -101,24 +100,3 @@ def looks_like_text(series: pd.Series) -> bool:
         return False
     words = values.str.split().str.len().mean()
     return bool(words >= 4 and values.nunique() / len(values) > 0.5)
-
-
-def _choose_target(frame: pd.DataFrame, target: str | None, path: Path) -> tuple[str, list[str]]:
-    columns = [str(c) for c in frame.columns]
-    if target is not None:
-        if target not in columns:
-            shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
-            raise DataError(
-                f"Target column '{target}' is not in {path}{suggest(target, columns)}. Columns: "
-                f"{shown}."
-            )
-        return target, []
-    for name in TARGET_NAMES:
-        for column in columns:
-            if column.lower() == name:
-                return column, [
-                    f"Target: column '{column}' (by its name; use --target to choose another)."
-                ]
-    return columns[-1], [
-        f"Target: the last column, '{columns[-1]}' (use --target to choose another)."
-    ]
