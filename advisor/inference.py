@@ -97,8 +97,9 @@ def _table_statistics(
     features = [c for c in frame.columns if c != dataset.text_column]
     total_features = frame.shape[1]
     missing = float(frame.isna().to_numpy().mean()) if frame.size else 0.0
-    categorical = [c for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
-    numeric = [c for c in features if c not in categorical]
+    dates = [c for c in features if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
+    categorical = [c for c in features if c not in numeric and c not in dates]
     stats = {
         "features": int(total_features),
         "missing_share": _round(missing),
@@ -110,10 +111,9 @@ def _table_statistics(
             "column(s)."
         )
     else:
-        notes.append(
-            f"Modality: tabular ({len(features)} feature(s): {len(numeric)} numeric, "
-            f"{len(categorical)} categorical)."
-        )
+        kinds = f"{len(numeric)} numeric, {len(categorical)} categorical"
+        kinds += f", {len(dates)} date" if dates else ""
+        notes.append(f"Modality: tabular ({len(features)} feature(s): {kinds}).")
     sample = frame
     sample_y = y
     if len(frame) > STAT_ROWS:
@@ -173,7 +173,11 @@ def _uninformative_share(
     encoded = []
     for column in columns:
         series = frame[column]
-        if pd.api.types.is_numeric_dtype(series):
+        if pd.api.types.is_datetime64_any_dtype(series):
+            # Days since the first date: a date's information is where it falls in time.
+            days = (series - series.min()).dt.total_seconds() / 86_400
+            encoded.append(days.fillna(days.median()).fillna(0.0).to_numpy())
+        elif pd.api.types.is_numeric_dtype(series):
             values = series.astype(float).replace([np.inf, -np.inf], np.nan)
             encoded.append(values.fillna(values.median()).fillna(0.0).to_numpy())
         else:

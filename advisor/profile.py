@@ -51,7 +51,7 @@ class Profile:
     classes: int | None = None
     minority_share: float | None = None  # share of the rarest class (classification)
     missing_share: float | None = None  # share of missing cells
-    categorical_share: float | None = None  # share of non-numeric feature columns
+    categorical_share: float | None = None  # share of category columns (not numbers or dates)
     heavy_tail_share: float | None = (
         None  # share of numeric features with |skew| > 2 or kurtosis > 7
     )

@@ -21,7 +21,9 @@ class Dataset:
 
     ``X`` is a DataFrame for tables and text (the text column is one of its columns) and a
     ``N×H×W×C`` array for images. ``y`` is a 1-D array. ``rows_total`` counts rows before
-    any sampling; ``notes`` say, in words, what was inferred or sampled.
+    any sampling; ``notes`` say, in words, what was inferred or sampled. ``time_ordered``
+    says the rows are in time order (by ``time_column`` when the table has one, else as the
+    file gave them), so a split should keep later rows for testing.
     """
 
     X: pd.DataFrame | np.ndarray
@@ -34,6 +36,8 @@ class Dataset:
     rows_total: int = 0
     class_names: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    time_column: str | None = None
+    time_ordered: bool = False
 
     @property
     def rows(self) -> int:
@@ -71,6 +75,8 @@ def make_dataset(
     notes: Iterable[str] = (),
     class_names: Sequence[str] = (),
     source: Path | None = None,
+    time_column: str | None = None,
+    time_ordered: bool = False,
 ) -> Dataset:
     """A :class:`Dataset` of ``X`` and ``y``, once ``y`` can support the task.
 
@@ -115,4 +121,6 @@ def make_dataset(
         rows_total=rows_total if rows_total is not None else len(y),
         class_names=tuple(class_names) if task != "regression" else (),
         notes=tuple(notes),
+        time_column=time_column,
+        time_ordered=time_ordered or time_column is not None,
     )

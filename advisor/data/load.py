@@ -19,6 +19,8 @@ def load_dataset(
     task: str | None = None,
     max_rows: int | None = None,
     seed: int = 0,
+    time_column: str | None = None,
+    time_ordered: bool = False,
 ) -> Dataset:
     """Read a table, an ``.npz`` or an image folder into a :class:`Dataset`.
 
@@ -27,6 +29,11 @@ def load_dataset(
     (default: detected). ``task`` overrides the task inferred from the target.
     ``max_rows`` bounds memory: larger inputs are sampled uniformly at random (images:
     per class), and ``notes`` say so.
+
+    Text columns whose values are dates become ``datetime64`` columns. ``time_ordered``
+    sorts the rows (stably) by the time column: ``time_column``, or else the table's only
+    date column; with no date column the rows keep the file's order. Naming a
+    ``time_column`` implies ``time_ordered``.
     """
     path = Path(path)
     if not path.exists():
@@ -41,5 +48,12 @@ def load_dataset(
     if path.suffix.lower() == ".npz":
         return load_npz(path, task=task, max_rows=max_rows, seed=seed)
     return load_table(
-        path, target=target, text_column=text_column, task=task, max_rows=max_rows, seed=seed
+        path,
+        target=target,
+        text_column=text_column,
+        task=task,
+        max_rows=max_rows,
+        seed=seed,
+        time_column=time_column,
+        time_ordered=time_ordered,
     )

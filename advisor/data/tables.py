@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from advisor.data.dataset import Dataset, make_dataset
+from advisor.data.dates import order_by_time, parse_dates, time_column_for
 from advisor.data.reading import read_table
 from advisor.data.target import choose_target
 from advisor.errors import DataError
@@ -24,16 +25,23 @@ def load_table(
     task: str | None,
     max_rows: int | None,
     seed: int,
+    time_column: str | None = None,
+    time_ordered: bool = False,
 ) -> Dataset:
     """The table at ``path`` (CSV/TSV, ``.gz`` too, or Parquet), its target column apart.
 
-    ``target`` None chooses a column by its name (target, label, ...) or else the last;
-    ``text_column`` None detects free text. Rows without a target value are dropped.
-    A CSV that is not UTF-8 is read as Windows-1252 (Latin-1). Above ``max_rows`` rows, a
-    uniform sample is read. ``notes`` say what was guessed, chosen, dropped or sampled.
+    ``target`` None chooses a column by its name (target, label, ...) or else the last,
+    never an ID or a date. ``text_column`` None detects free text. Text columns of dates
+    become ``datetime64``. ``time_ordered`` (or a ``time_column``) sorts the rows by the
+    time column. Rows without a target value are dropped. A CSV that is not UTF-8 is read
+    as Windows-1252 (Latin-1). Above ``max_rows`` rows, a uniform sample is read. ``notes``
+    say what was guessed, chosen, dropped or sampled.
     """
     frame, total, notes = read_table(path, max_rows, seed)
+    sampled = len(frame) < total
     frame.columns = [str(c) for c in frame.columns]
+    frame, dated = parse_dates(frame)
+    notes += dated
     if frame.shape[1] < 2:
         raise DataError(
             f"{path} has {frame.shape[1]} column(s): expected at least one feature column and a "
@@ -43,6 +51,15 @@ def load_table(
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
     target, chosen = choose_target(frame, target, path)
     notes += chosen
+    time_column = time_column_for(frame, time_column, time_ordered, path)
+    if time_column == target:
+        raise DataError(
+            f"Column '{target}' in {path} is both the target and the time column: choose "
+            "another with --target or --time-column."
+        )
+    if time_ordered or time_column is not None:
+        frame, ordered = order_by_time(frame, time_column)
+        notes += ordered
     y = frame.pop(target)
     if y.isna().all():
         raise DataError(
@@ -74,7 +91,7 @@ def load_table(
                 f"Text: column '{text_column}' holds free text (use --text-column to choose "
                 "another)."
             )
-    if max_rows is not None and total > len(frame) + missing:
+    if sampled:
         notes.append(f"Sampled {len(frame):,} of {total:,} rows at random to bound memory.")
     modality = "text" if text_column else "tabular"
     return make_dataset(
@@ -88,12 +105,14 @@ def load_table(
         rows_total=total,
         notes=notes,
         source=path,
+        time_column=time_column,
+        time_ordered=time_ordered or time_column is not None,
     )
 
 
 def looks_like_text(series: pd.Series) -> bool:
     """Free text: strings of several words, mostly distinct (not a category)."""
-    if pd.api.types.is_numeric_dtype(series):
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
         return False
     values = series.dropna().astype(str)
     if values.empty:
