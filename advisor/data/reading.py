@@ -8,10 +8,12 @@ import gzip
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from advisor.data.decimals import number_format
 from advisor.errors import DataError
 
 TABLE_SUFFIXES = {
@@ -70,15 +72,18 @@ def _read_csv_sampled(
             f"Could not read {path} as {what} (it holds binary data): expected a {what} table "
             "with a header row."
         )
-    sep = "\t" if _table_suffix(path) == ".tsv" else _sniff_separator(head)
+    sample = _complete_lines(head)
+    sep = "\t" if _table_suffix(path) == ".tsv" else _sniff_separator(sample)
+    numbers = number_format(sample, sep)
+    options = {"sep": sep, "decimal": numbers.decimal, "thousands": numbers.thousands}
     for encoding, name in ENCODINGS.items():
         try:
-            frame, total = _read_csv(path, sep, encoding, max_rows, seed)
+            frame, total = _read_csv(path, options, encoding, max_rows, seed)
         except UnicodeDecodeError as exc:
             failed = exc
             continue
         notes = [] if encoding == "utf-8" else [f"Encoding: {name}, as the file is not UTF-8."]
-        return frame, total, notes
+        return frame, total, notes + list(numbers.notes)
     byte = bytes(failed.object[failed.start : failed.start + 1]).hex().upper()
     raise DataError(
         f"Could not read {path} as UTF-8, Windows-1252 or Latin-1 text: byte 0x{byte} is a "
@@ -87,13 +92,13 @@ def _read_csv_sampled(
 
 
 def _read_csv(
-    path: Path, sep: str, encoding: str, max_rows: int | None, seed: int
+    path: Path, options: dict[str, Any], encoding: str, max_rows: int | None, seed: int
 ) -> tuple[pd.DataFrame, int]:
     # pandas decompresses a .gz itself (compression inferred from the suffix), chunks too.
     if max_rows is None:
-        frame = pd.read_csv(path, sep=sep, encoding=encoding)
+        frame = pd.read_csv(path, encoding=encoding, **options)
         return frame, len(frame)
-    chunks = pd.read_csv(path, sep=sep, encoding=encoding, chunksize=CHUNK_ROWS)
+    chunks = pd.read_csv(path, encoding=encoding, chunksize=CHUNK_ROWS, **options)
     kept, total = _sample_chunks(chunks, max_rows, seed)
     if kept is None:
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
@@ -137,12 +142,15 @@ def _sample_chunks(
     return kept, total
 
 
-def _sniff_separator(head: bytes) -> str:
-    # The standard library's sniffer on the first bytes, so pandas can use its fast C
+def _complete_lines(head: bytes) -> str:
+    """The first bytes of a CSV as text, without the last line, which may be cut off."""
+    lines = head.decode("utf-8", errors="ignore").splitlines()
+    return "\n".join(lines[:-1] if len(lines) > 1 else lines)
+
+
+def _sniff_separator(sample: str) -> str:
+    # The standard library's sniffer on the first lines, so pandas can use its fast C
     # parser; pandas' own sniffing (sep=None) needs the python engine, several times slower.
-    text = head.decode("utf-8", errors="ignore")
-    lines = text.splitlines()
-    sample = "\n".join(lines[:-1] if len(lines) > 1 else lines)  # the last may be cut off
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
