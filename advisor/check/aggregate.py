@@ -32,13 +32,16 @@ def model_result(
 ) -> ModelResult:
     """A candidate's result from the fits of its splits (in any order) and how its job
     ended: ``status`` and ``error``, after ``waited`` seconds. Fewer fits than ``splits``
-    is no score, and says why."""
+    is no score, and the message says why: the error of a fit that raised (the splits run
+    in order, so it was the next one), or how far the clock let it get."""
     folds = sorted(folds, key=lambda m: m.fold)
     seconds = float(np.mean([m.fit.fit_seconds for m in folds])) if folds else waited
     if len(folds) < splits:
         status = status if status != "ok" else "failed"
         why = error or "did not finish every split"
-        if folds:
+        if status == "failed" and error:
+            why += f" (in split {len(folds) + 1} of {splits})"
+        elif folds:
             why += f" after {len(folds)} of {splits} splits"
         return ModelResult(name, family, None, None, round(seconds, 3), status, message=why)
     primary = np.array([m.fit.scores[metrics[0]] for m in folds])

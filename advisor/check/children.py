@@ -22,7 +22,6 @@ import multiprocessing
 import sys
 import threading
 import time
-import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -158,8 +157,9 @@ class Child:
 
     ``work`` must be a module-level function (it travels by name). It calls
     ``send(message)`` for each result as it is ready, so what finished before a timeout is
-    not lost. An exception in the child comes back as ``failed`` with the last line of its
-    traceback; a child that dies (out of memory, a crash) is ``failed`` too.
+    not lost. An exception in the child comes back as ``failed`` with its reason in one
+    line (:func:`~advisor.check.messages.error_line`); a child that dies (out of memory, a
+    crash) is ``failed`` too.
     """
 
     def __init__(self, work: Callable[..., None], args: tuple[Any, ...]) -> None:
@@ -247,8 +247,9 @@ def _child(sender: Any, work: Callable[..., None], args: tuple[Any, ...]) -> Non
             work(lambda message: sender.send(("msg", message)), *args)
             sender.send(("done", None))
         except BaseException as exc:  # everything is reported to the parent
-            last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            sender.send(("error", last))
+            from advisor.check.messages import error_line
+
+            sender.send(("error", error_line(exc)))
     except OSError:
         pass  # the parent stopped listening: its deadline passed and it is about to kill us
     finally:

@@ -134,7 +134,9 @@ def roc_auc(
 
     labels = np.union1d(classes, np.unique(y_true)) if labels is None else np.asarray(labels)
     full = np.zeros((len(y_true), len(labels)))
-    full[:, np.searchsorted(labels, classes)] = proba
+    # Gradient boosting fitted on one class still returns two columns, the second for no
+    # class at all; only the columns of real classes count.
+    full[:, np.searchsorted(labels, classes)] = proba[:, : len(classes)]
     present = [k for k, label in enumerate(labels) if 0 < np.sum(y_true == label) < len(y_true)]
     if not present:
         raise ValueError(

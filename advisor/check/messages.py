@@ -7,6 +7,7 @@ frozen dataclass: a receiver tells them apart by type, never by which keys are p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -124,6 +125,15 @@ class CurveScored:
 
 
 @dataclass(frozen=True)
+class CurveFailed:
+    """A learning-curve fit that could not be made, and why (``error_line``)."""
+
+    fraction: float
+    fold: int
+    error: str
+
+
+@dataclass(frozen=True)
 class GuardWarnings:
     """What the honesty guards found, in words."""
 
@@ -135,3 +145,21 @@ class DataProfile:
     """The data's profile (``Profile.to_dict()``)."""
 
     profile: dict[str, Any]
+
+
+# A line of a long message that names an exception ("ValueError: ..."): scikit-learn's
+# cross-validation wraps each inner failure in a traceback inside its own message.
+_ERROR_LINE = re.compile(r"^\w*(Error|Exception|Warning): \S")
+MAX_ERROR = 300  # characters of a reason kept for the report
+
+
+def error_line(exc: BaseException) -> str:
+    """Why ``exc`` happened, in one line for people: its type and the line of its message
+    that says what went wrong."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    named = [line for line in lines if _ERROR_LINE.match(line)]
+    if named:
+        text = named[-1]
+    else:
+        text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"

@@ -115,7 +115,9 @@ def run_check(
         best_deep_learning=best_n,
         models=tuple(ranked(study.results, metrics[0])),
         learning_curve=tuple(curve),
-        curve_summary=describe_curve(curve, best_c, best_n, metrics[0]),
+        curve_summary=describe_curve(
+            curve, best_c, best_n, metrics[0], failures=study.curve_failures
+        ),
         warnings=tuple(warnings),
         budget_seconds=float(budget),
         elapsed_seconds=round(clock.elapsed(), 3),
@@ -180,13 +182,23 @@ def _start_up_warning(plan: TimePlan) -> list[str]:
 
 
 def _unfinished_warning(results: list[ModelResult], best_c: ModelResult | None) -> list[str]:
-    unfinished = [
-        m.name for m in results if m.family == "classical" and m.status in ("timeout", "failed")
-    ]
-    if not unfinished or best_c is None:
+    """Which classical models have no score, telling the clock apart from a failure: a
+    larger budget helps the first, not the second."""
+    classical = [m for m in results if m.family == "classical"]
+    timed_out = [m.name for m in classical if m.status == "timeout"]
+    failed = [m for m in classical if m.status == "failed"]
+    if not (timed_out or failed) or best_c is None:
         return []
-    return [
-        f"Not every classical model finished: {', '.join(unfinished)} ran out of time or "
-        f"failed, so the comparison is against {best_c.name}; a stronger classical model "
-        "may exist. Run again with a larger --budget before trusting a deep-learning verdict."
-    ]
+    words = (
+        f"Not every classical model finished, so the comparison is against {best_c.name} and "
+        "a stronger classical model may exist."
+    )
+    if timed_out:
+        words += (
+            f" Ran out of time: {', '.join(timed_out)}; run again with a larger --budget "
+            "before trusting a deep-learning verdict."
+        )
+    if failed:
+        reasons = "; ".join(f"{m.name} ({m.message})" for m in failed)
+        words += f" Failed: {reasons}; a larger --budget does not change a failure."
+    return [words]

@@ -19,6 +19,7 @@ from advisor.check.executor import Executor
 from advisor.check.ladder import Candidate, Context
 from advisor.check.lanes import Job, run_jobs
 from advisor.check.messages import (
+    CurveFailed,
     CurveRequest,
     CurveScored,
     EvaluateRequest,
@@ -49,6 +50,8 @@ class Study:
     executor: Executor
     results: list[ModelResult] = field(default_factory=list)
     curve_points: dict[tuple[str, float], CurvePoint] = field(default_factory=dict)
+    # Per model, why a curve fit could not be made (an error, not the clock).
+    curve_failures: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_name = {c.name: c for c in self.candidates}
@@ -162,6 +165,8 @@ class Study:
                     point["fraction"] = curve[0]
                     if aggregate.curve_after([m.fit for m in folds]):
                         notify("curve_start", self._info(candidate, fraction=curve[0]))
+            elif isinstance(message, CurveFailed):
+                self.curve_failures.setdefault(candidate.name, message.error)
             elif isinstance(message, CurveScored):
                 if message.fraction != point["fraction"]:
                     self._point(candidate, point["fraction"], point["fits"], "ok", notify)
@@ -174,6 +179,8 @@ class Study:
             result = self._result(candidate, folds, outcome.status, outcome.error, outcome.seconds)
             self._finish(candidate, result, notify)
         elif aggregate.curve_after([m.fit for m in folds]):
+            if outcome.status == "failed":
+                self.curve_failures.setdefault(candidate.name, outcome.error or "it failed")
             self._point(candidate, point["fraction"], point["fits"], outcome.status, notify)
 
     def _curve_point(
@@ -184,6 +191,11 @@ class Study:
         running = self.executor.start(worker.learning_curve, self.data, request)
         outcome = running.wait(deadline=slot.deadline)
         fits = [m for m in outcome.messages if isinstance(m, CurveScored)]
+        failed = [m.error for m in outcome.messages if isinstance(m, CurveFailed)]
+        if outcome.status == "failed":
+            failed.append(outcome.error or "its process ended without a result")
+        if failed:
+            self.curve_failures.setdefault(candidate.name, failed[0])
         self._point(candidate, fraction, fits, outcome.status, notify)
 
     # --- results ------------------------------------------------------------------------------

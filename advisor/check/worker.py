@@ -19,6 +19,7 @@ import numpy as np
 from advisor.check.aggregate import curve_after
 from advisor.check.fitting import fit_and_score
 from advisor.check.messages import (
+    CurveFailed,
     CurveRequest,
     CurveScored,
     DataProfile,
@@ -29,6 +30,7 @@ from advisor.check.messages import (
     Imported,
     InspectRequest,
     StudyData,
+    error_line,
 )
 
 Send = Callable[[Any], None]
@@ -90,7 +92,9 @@ def learning_curve(send: Send, data: StudyData, request: CurveRequest) -> None:
     """Fit on a share of each split's training rows, score on its whole test rows.
 
     The shares are nested random subsets: every share takes the start of one seeded order
-    of the rows, whichever child fits it. Smallest share first, so a timeout still leaves
+    of the rows, whichever child fits it. A fit that cannot be made (a share holding one
+    class, an estimator that raises) sends :class:`CurveFailed` with the reason, and the
+    curve goes on. Smallest share first, so a timeout still leaves
     the small end of the curve. A cooperative fit gets time in proportion to its share of
     the rows; given ``epochs`` (per split), a network sees at most as many examples as its
     full fit did (its epochs over the share), so that a point differs from the full fit
@@ -111,23 +115,30 @@ def learning_curve(send: Send, data: StudyData, request: CurveRequest) -> None:
         train = np.sort(orders[index][: max(10, round(fraction * len(orders[index])))])
         test = data.folds[index][1]
         if context.task != "regression" and len(np.unique(data.y[train])) < 2:
+            send(CurveFailed(fraction, index, "its training rows hold a single class"))
             continue
         deadline = None
         if candidate.cooperative:
             share = weight(fraction) / sum(weight(f) for f, _ in jobs[done:])
             deadline = time.monotonic() + max(0.0, request.fits_end - time.monotonic()) * share
         small = dataclasses.replace(context, rows=len(train))
-        fit = fit_and_score(
-            candidate,
-            small,
-            data.X,
-            data.y,
-            train,
-            test,
-            data.metrics,
-            deadline=deadline,
-            max_epochs=math.ceil(epochs[index] / fraction) if epochs and epochs[index] else None,
-        )
+        try:
+            fit = fit_and_score(
+                candidate,
+                small,
+                data.X,
+                data.y,
+                train,
+                test,
+                data.metrics,
+                deadline=deadline,
+                max_epochs=math.ceil(epochs[index] / fraction)
+                if epochs and epochs[index]
+                else None,
+            )
+        except Exception as exc:  # a point is the fits that worked; the others say why not
+            send(CurveFailed(fraction, index, error_line(exc)))
+            continue
         send(CurveScored(fraction, index, len(train), fit))
 
 

@@ -59,6 +59,18 @@ def test_a_model_missing_splits_has_no_score_and_says_how_far_it_got() -> None:
     )
 
 
+def test_a_model_whose_fit_raised_is_failed_with_the_reason_and_the_split() -> None:
+    failed = model_result(
+        "logistic", "classical", folds(None), splits=5, metrics=("accuracy",),
+        status="failed", error="ValueError: needs samples of at least 2 classes",
+    )  # fmt: skip
+    assert (failed.status, failed.score, failed.message) == (
+        "failed",
+        None,
+        "ValueError: needs samples of at least 2 classes (in split 2 of 5)",
+    )
+
+
 def test_a_curve_point_is_dropped_when_most_of_its_fits_ran_out_of_time() -> None:
     def fits(*stops):
         return [

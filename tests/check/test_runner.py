@@ -202,6 +202,24 @@ def test_a_slow_candidate_is_stopped_and_the_run_keeps_its_budget(monkeypatch) -
     assert started.index("logistic") > started.index("never_ends")  # the ladder went on
 
 
+def test_fits_that_fail_on_one_class_time_windows_are_failures_not_lack_of_time() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    y = np.where(np.arange(300) < 60, 0, (frame["a"] > 0).astype(int))  # early rows: one class
+    data = Dataset(X=frame, y=y, task="binary", modality="tabular", name="ordered", rows_total=300)
+    report = run_check(data, budget=10, seed=0, time_ordered=True)
+    logistic = next(m for m in report.models if m.name == "logistic")
+    assert (logistic.status, logistic.message) == (
+        "failed",
+        "ValueError: This solver needs samples of at least 2 classes in the data, but the data "
+        "contains only one class: 0. (in split 1 of 5)",
+    )
+    (warning,) = [w for w in report.warnings if w.startswith("Not every classical model")]
+    assert "Failed: logistic (ValueError: This solver needs samples" in warning
+    assert warning.endswith("a larger --budget does not change a failure.")
+    assert "logistic" not in warning.split("Failed:")[0]  # not among those out of time
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -13,6 +13,7 @@ from advisor.check import worker
 from advisor.check.aggregate import curve_after
 from advisor.check.ladder import context_for, ladder
 from advisor.check.messages import (
+    CurveFailed,
     CurveRequest,
     CurveScored,
     DataProfile,
@@ -100,6 +101,36 @@ def test_a_classical_candidate_sends_only_its_splits(cancer) -> None:
     worker.evaluate(sent.append, data, request)
     assert [type(m) for m in sent] == [FoldScored, FoldScored]
     assert all(m.fit.scores["roc_auc"] > 0.9 and m.fit.stopped_by is None for m in sent)
+
+
+def test_a_curve_fit_that_cannot_be_made_says_why_and_the_curve_goes_on(cancer) -> None:
+    data, context = cancer
+    y = data.y.copy()
+    order = np.random.default_rng(context.seed).permutation(data.folds[0][0])
+    y[order[:100]] = 0  # the first quarter of split 0's training rows: one class
+    one_class = StudyData(data.X, y, data.folds, data.metrics)
+    sent = []
+    request = CurveRequest(
+        by_name(context, "logistic"), context, (0.25, 0.5), time.monotonic() + 60
+    )
+    worker.learning_curve(sent.append, one_class, request)
+    assert sent[0] == CurveFailed(0.25, 0, "its training rows hold a single class")
+    assert [(type(m), m.fraction, m.fold) for m in sent[1:]] == [
+        (CurveScored, 0.25, 1), (CurveScored, 0.5, 0), (CurveScored, 0.5, 1),
+    ]  # fmt: skip
+
+
+def test_a_curve_fit_that_raises_is_sent_as_failed(cancer, monkeypatch) -> None:
+    data, context = cancer
+
+    def fit(*args, **kwargs):
+        raise ValueError("the solver gave up")
+
+    monkeypatch.setattr(worker, "fit_and_score", fit)
+    sent = []
+    request = CurveRequest(by_name(context, "logistic"), context, (0.5,), time.monotonic() + 60)
+    worker.learning_curve(sent.append, data, request)
+    assert sent == [CurveFailed(0.5, i, "ValueError: the solver gave up") for i in (0, 1)]
 
 
 def test_the_data_checks_send_warnings_then_the_profile() -> None:
