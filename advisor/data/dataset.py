@@ -82,7 +82,8 @@ def make_dataset(
 
     ``task`` None means the task inferred from ``y``. Raises :class:`DataError`, naming
     ``source`` (else ``name``), when there are no rows, the task is unknown, or the target
-    does not fit it (one class, more than two for binary, not numeric for regression).
+    does not fit it (continuous numbers or one class for a classifier, more than two classes
+    for binary, not numeric for regression).
     ``class_names`` default to the sorted distinct values of ``y``.
     """
     where = source if source is not None else name
@@ -94,6 +95,13 @@ def make_dataset(
     elif task not in TASKS:
         raise DataError(f"Unknown task '{task}'{suggest(task, TASKS)}.")
     distinct = pd.Series(y).nunique()
+    if task != "regression" and _continuous(y):
+        low, high = np.nanmin(y.astype(float)), np.nanmax(y.astype(float))
+        raise DataError(
+            f"The target in {where} holds continuous numbers ({distinct:,} distinct values from "
+            f"{low:g} to {high:g}): task '{task}' needs classes. Use --task regression, or turn "
+            "the target into class labels first."
+        )
     if task != "regression" and distinct < 2:
         only = pd.Series(y).iloc[0]
         raise DataError(
@@ -124,3 +132,11 @@ def make_dataset(
         time_column=time_column,
         time_ordered=time_ordered or time_column is not None,
     )
+
+
+def _continuous(y: np.ndarray) -> bool:
+    """Numbers with a fractional part: a quantity, which no classifier takes as classes."""
+    if not pd.api.types.is_float_dtype(y.dtype):
+        return False
+    values = y[~np.isnan(y)]
+    return bool(np.any(np.mod(values, 1) != 0))

@@ -67,3 +67,27 @@ def test_a_single_class_is_one_line(tmp_path: Path) -> None:
         f"The target in {tmp_path}/one.csv has a single class (x): a classifier needs at least "
         "two. Check the target column."
     )
+
+
+@pytest.mark.parametrize("task", ["multiclass", "binary"])
+def test_a_classifier_on_continuous_numbers_is_one_line(tmp_path: Path, task: str) -> None:
+    rows = "".join(f"{i},{100 + i * 2.5}\n" for i in range(40))
+    path = write(tmp_path, "house.csv", ("rooms,price\n" + rows).encode())
+    with pytest.raises(DataError) as caught:
+        load_dataset(path, target="price", task=task)
+    assert str(caught.value) == (
+        f"The target in {path} holds continuous numbers (40 distinct values from 100 to 197.5): "
+        f"task '{task}' needs classes. Use --task regression, or turn the target into class "
+        "labels first."
+    )
+
+
+def test_whole_numbers_in_a_float_column_are_classes() -> None:
+    data = make_dataset(
+        pd.DataFrame({"a": range(6)}),
+        np.array([0.0, 1.0, 2.0] * 2),
+        "multiclass",
+        modality="tabular",
+        name="t",
+    )
+    assert data.class_names == ("0.0", "1.0", "2.0")
