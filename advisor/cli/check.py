@@ -72,6 +72,15 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing report or JSON file.")
 @click.option(
+    "--format",
+    "view_format",
+    type=click.Choice(("table", "markdown")),
+    default="table",
+    show_default=True,
+    help="How standard output shows the result: a table, or Markdown for a pull-request "
+    "comment or a CI job summary.",
+)
+@click.option(
     "--expect",
     type=click.Choice(VERDICTS),
     help="Exit non-zero unless both families were measured and the verdict is this one (for CI).",
@@ -91,6 +100,7 @@ def check(
     report_dir: Path | None,
     json_path: str | None,
     force: bool,
+    view_format: str,
     expect: str | None,
     strict: bool,
     **data: Any,
@@ -127,6 +137,10 @@ def check(
     request.check_conflicts()
     _check_outputs(report_dir, json_path, force=force)
     to_stdout = json_path == "-"
+    if to_stdout and view_format == "markdown":
+        raise ParameterError(
+            "--format markdown and --json - both write to standard output: give --json a file path."
+        )
     err = Console(stderr=True, soft_wrap=True)
     # Off a terminal (a pipe, a CI log) rich would assume 80 columns and squeeze the table.
     out = err if to_stdout else Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
@@ -150,7 +164,12 @@ def check(
         # The command returns once its workers and their fork server have exited.
         warming.join()
         children.shut_down()
-    show(report, out)
+    if view_format == "markdown":
+        from advisor.check.markdown import render_markdown
+
+        click.echo(render_markdown(report), nl=False)
+    else:
+        show(report, out)
     saved = None
     if report_dir is not None:
         from advisor.check.report import write_report

@@ -310,13 +310,15 @@ def test_conflicting_options_are_refused_before_any_work(tmp_path, make, args, e
 def test_expect_holds_the_verdict_and_the_answer_is_still_written(tmp_path) -> None:
     out = tmp_path / "r.json"
     result = _run(
-        "--example", "iris", "--budget", "12", "--json", str(out), "--expect", "deep_learning"
-    )
+        "--example", "iris", "--budget", "12", "--json", str(out),
+        "--expect", "deep_learning", "--format", "markdown",
+    )  # fmt: skip
     assert result.exit_code == 1
     last = result.output.splitlines()[-1]
     assert last.startswith(("Error: the verdict is ", "Error: nothing was measured for ")), last
     data = json.loads(out.read_text())  # what was measured is kept for the CI log
     assert data["verdict"] != "deep_learning" or data["outcome"] != "measured"
+    assert "## advisor check: iris" in result.output and "### Leaderboard" in result.output
     assert f"Next: advisor scaffold --from-report {out}" in result.output or (
         data["outcome"] != "measured"
     )
@@ -327,3 +329,12 @@ def test_strict_refuses_a_run_that_measured_nothing(tmp_path) -> None:
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("Error: nothing was measured for ")
     assert "Next: run the check again with a larger --budget than 1 s." in result.output
+
+
+def test_markdown_and_json_on_standard_output_are_refused_together() -> None:
+    result = _run("--example", "iris", "--format", "markdown", "--json", "-")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --format markdown and --json - both write to standard output: give --json a "
+        "file path.\n"
+    )
