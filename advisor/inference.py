@@ -8,6 +8,7 @@ computed on a sample where the data is large, and the profile's ``notes`` say so
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,30 @@ def infer_profile(
     task: str | None = None,
     max_rows: int | None = DEFAULT_MAX_ROWS,
     seed: int = 0,
+    drop: Sequence[str] = (),
+    time_column: str | None = None,
+    time_ordered: bool = False,
     **constraints: Any,
 ) -> Profile:
     """Read ``path`` (table, ``.npz`` or image folder) and infer its profile.
 
+    ``target``, ``text_column``, ``task``, ``drop``, ``time_column`` and ``time_ordered``
+    say how to read the data, as for :func:`~advisor.data.load_dataset`.
     ``constraints`` are :class:`Profile` fields the data cannot tell (``interpretable``,
     ``latency_sensitive``, ``gpu``, ``labelled``, ``complexity``) or that override what was
     inferred (``rows``, ``features``, ...). Raises :class:`~advisor.errors.DataError` when
     the data cannot be read.
     """
     dataset = load_dataset(
-        path, target=target, text_column=text_column, task=task, max_rows=max_rows, seed=seed
+        path,
+        target=target,
+        text_column=text_column,
+        task=task,
+        max_rows=max_rows,
+        seed=seed,
+        drop=drop,
+        time_column=time_column,
+        time_ordered=time_ordered,
     )
     return profile_from_dataset(dataset, seed=seed, **constraints)
 

@@ -134,3 +134,13 @@ def _write(tmp_path: Path, frame: pd.DataFrame) -> Path:
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
     return path
+
+
+def test_reading_options_reach_the_data(tmp_path: Path) -> None:
+    frame = _planted().assign(day=pd.date_range("2024-01-01", periods=600).astype(str))
+    path = _write(tmp_path, frame.iloc[::-1])
+    profile = infer_profile(path, target="target", drop=["colour", "noise2"], time_ordered=True)
+    assert profile.features == 4 and profile.categorical_share == 0.0
+    assert "Dropped 'colour', 'noise2', as asked." in profile.notes
+    assert "Time order: sorted the rows by 'day', as they were not in time order." in profile.notes
+    assert "Modality: tabular (4 feature(s): 3 numeric, 0 categorical, 1 date)." in profile.notes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from advisor.data.arrays import load_npz
@@ -19,6 +21,7 @@ def load_dataset(
     task: str | None = None,
     max_rows: int | None = None,
     seed: int = 0,
+    drop: Sequence[str] = (),
     time_column: str | None = None,
     time_ordered: bool = False,
 ) -> Dataset:
@@ -30,23 +33,37 @@ def load_dataset(
     ``max_rows`` bounds memory: larger inputs are sampled uniformly at random (images:
     per class), and ``notes`` say so.
 
+    ``drop`` names columns of a table to remove before anything else (an ID, a leak);
+    a feature column with no values is dropped too, and ``notes`` say so.
+
     Text columns whose values are dates become ``datetime64`` columns. ``time_ordered``
     sorts the rows (stably) by the time column: ``time_column``, or else the table's only
     date column; with no date column the rows keep the file's order. Naming a
     ``time_column`` implies ``time_ordered``.
     """
     path = Path(path)
+    drop = (drop,) if isinstance(drop, str) else tuple(drop)
     if not path.exists():
         raise DataError(
             f"{path} does not exist: give the path to a CSV/Parquet file, an .npz or an image "
             "folder."
         )
+    columns = {"drop": drop, "time_column": time_column}
+    named = [option for option, value in columns.items() if value]
     if path.is_dir():
+        if named or time_ordered:
+            _refuse(named[0] if named else "time_ordered", path, "a folder of images")
         return load_image_folder(path, task=task, max_rows=max_rows, seed=seed)
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty: expected a table with a header row and data rows.")
     if path.suffix.lower() == ".npz":
-        return load_npz(path, task=task, max_rows=max_rows, seed=seed)
+        if named:
+            _refuse(named[0], path, "an .npz of arrays")
+        dataset = load_npz(path, task=task, max_rows=max_rows, seed=seed)
+        if not time_ordered:
+            return dataset
+        note = "Time order: an .npz has no date column, so the rows are taken in the file's order."
+        return replace(dataset, time_ordered=True, notes=(*dataset.notes, note))
     return load_table(
         path,
         target=target,
@@ -54,6 +71,12 @@ def load_dataset(
         task=task,
         max_rows=max_rows,
         seed=seed,
+        drop=drop,
         time_column=time_column,
         time_ordered=time_ordered,
     )
+
+
+def _refuse(option: str, path: Path, what: str) -> None:
+    flag = "--" + option.replace("_", "-")
+    raise DataError(f"{flag} is for the columns of a table; {path} is {what}: leave {flag} out.")

@@ -5,6 +5,7 @@ free-text column, and says in ``notes`` what it chose and why."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -25,11 +26,13 @@ def load_table(
     task: str | None,
     max_rows: int | None,
     seed: int,
+    drop: Sequence[str] = (),
     time_column: str | None = None,
     time_ordered: bool = False,
 ) -> Dataset:
     """The table at ``path`` (CSV/TSV, ``.gz`` too, or Parquet), its target column apart.
 
+    The columns in ``drop`` are removed first; a feature column with no values is dropped.
     ``target`` None chooses a column by its name (target, label, ...) or else the last,
     never an ID or a date. ``text_column`` None detects free text. Text columns of dates
     become ``datetime64``. ``time_ordered`` (or a ``time_column``) sorts the rows by the
@@ -40,8 +43,6 @@ def load_table(
     frame, total, notes = read_table(path, max_rows, seed)
     sampled = len(frame) < total
     frame.columns = [str(c) for c in frame.columns]
-    frame, dated = parse_dates(frame)
-    notes += dated
     if frame.shape[1] < 2:
         raise DataError(
             f"{path} has {frame.shape[1]} column(s): expected at least one feature column and a "
@@ -49,6 +50,11 @@ def load_table(
         )
     if len(frame) == 0:
         raise DataError(f"{path} has a header but no data rows: expected at least a few rows.")
+    if drop:
+        frame = _drop_asked(frame, drop, target, path)
+        notes.append(f"Dropped {_quoted(drop)}, as asked.")
+    frame, dated = parse_dates(frame)
+    notes += dated
     target, chosen = choose_target(frame, target, path)
     notes += chosen
     time_column = time_column_for(frame, time_column, time_ordered, path)
@@ -73,9 +79,12 @@ def load_table(
         notes.append(f"Dropped {missing} row(s) with no target value.")
     empty = [c for c in frame.columns if frame[c].isna().all()]
     if empty:
+        frame = frame.drop(columns=empty)
+        notes += [f"Dropped '{c}': it has no values." for c in empty]
+    if frame.shape[1] == 0:
         raise DataError(
-            f"Column '{empty[0]}' in {path} has no values at all: drop it or fill it in, then run "
-            "again."
+            f"{path} has no feature column left beside the target '{target}': expected at least "
+            "one column to predict it from."
         )
     if text_column is not None:
         if text_column not in frame.columns:
@@ -119,3 +128,22 @@ def looks_like_text(series: pd.Series) -> bool:
         return False
     words = values.str.split().str.len().mean()
     return bool(words >= 4 and values.nunique() / len(values) > 0.5)
+
+
+def _drop_asked(
+    frame: pd.DataFrame, drop: Sequence[str], target: str | None, path: Path
+) -> pd.DataFrame:
+    columns = list(frame.columns)
+    for name in drop:
+        if name not in columns:
+            raise DataError(f"Column '{name}' to drop is not in {path}{suggest(name, columns)}.")
+        if name == target:
+            raise DataError(
+                f"Column '{name}' is the target, so it cannot be dropped: leave it out of --drop, "
+                "or choose another target with --target."
+            )
+    return frame.drop(columns=list(dict.fromkeys(drop)))
+
+
+def _quoted(columns: Sequence[str]) -> str:
+    return ", ".join(f"'{c}'" for c in dict.fromkeys(columns))

@@ -19,8 +19,9 @@ def choose_target(frame: pd.DataFrame, target: str | None, path: Path) -> tuple[
     """The target column, and a note saying why it was chosen when the user did not name it.
 
     A column named like a target (target, label, ...) comes first, else the last column.
-    A column that cannot be a target is passed over: an ID (see :func:`is_id_like`) or a
-    date. Raises :class:`DataError` for an unknown ``target``, or when no column is left.
+    A column that cannot be a target is passed over: an ID (see :func:`is_id_like`), a
+    date, or a column with no values. Raises :class:`DataError` for an unknown ``target``,
+    or when no column is left.
     """
     columns = [str(c) for c in frame.columns]
     if target is not None:
@@ -74,6 +75,8 @@ def is_id_like(series: pd.Series) -> bool:
 
 
 def _why_not_a_target(series: pd.Series) -> str:
+    if series.isna().all():
+        return "has no values"
     if is_id_like(series):
         return "holds a different value in every row, like an ID"
     if pd.api.types.is_datetime64_any_dtype(series):

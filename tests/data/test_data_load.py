@@ -43,3 +43,39 @@ def test_bad_input_is_one_line(tmp_path: Path, make, message: str) -> None:
     with pytest.raises(DataError) as caught:
         load_dataset(path)
     assert str(caught.value) == message.format(d=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"drop": ["a"]},
+            "--drop is for the columns of a table; {p} is a folder of images: leave --drop out.",
+        ),
+        (
+            {"time_ordered": True},
+            "--time-ordered is for the columns of a table; {p} is a folder of images: leave "
+            "--time-ordered out.",
+        ),
+    ],
+    ids=["drop", "time-ordered"],
+)
+def test_table_options_on_an_image_folder_are_one_line(
+    tmp_path: Path, options: dict, message: str
+) -> None:
+    (tmp_path / "shapes" / "a").mkdir(parents=True)
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "shapes", **options)
+    assert str(caught.value) == message.format(p=tmp_path / "shapes")
+
+
+def test_an_npz_in_time_order_keeps_its_rows(tmp_path: Path) -> None:
+    X = np.arange(40.0).reshape(20, 2)
+    np.savez(tmp_path / "t.npz", X=X, y=np.arange(20) % 2)
+    data = load_dataset(tmp_path / "t.npz", time_ordered=True)
+    assert data.time_ordered and data.X["x0"].tolist() == X[:, 0].tolist()
+    assert data.notes[-1] == (
+        "Time order: an .npz has no date column, so the rows are taken in the file's order."
+    )
+    with pytest.raises(DataError, match=r"^--time-column is for the columns of a table; "):
+        load_dataset(tmp_path / "t.npz", time_column="x0")

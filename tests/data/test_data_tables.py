@@ -97,18 +97,63 @@ def test_text_detection() -> None:
             "{d}/header.csv has a header but no data rows: expected at least a few rows.",
         ),
         (
-            lambda d: write(d, "hole.csv", b"a,b,target\n1,,0\n2,,1\n3,,0\n"),
-            "Column 'b' in {d}/hole.csv has no values at all: drop it or fill it in, then run "
-            "again.",
+            lambda d: write(d, "hole.csv", b"a,target\n,0\n,1\n,0\n"),
+            "{d}/hole.csv has no feature column left beside the target 'target': expected at "
+            "least one column to predict it from.",
         ),
     ],
-    ids=["binary-garbage", "header-only", "all-empty-column"],
+    ids=["binary-garbage", "header-only", "only-an-empty-feature"],
 )
 def test_bad_input_is_one_line(tmp_path: Path, make, message: str) -> None:
     path = make(tmp_path)
     with pytest.raises(DataError) as caught:
         load_dataset(path)
     assert str(caught.value) == message.format(d=tmp_path)
+
+
+def test_a_column_with_no_values_is_dropped_with_a_note(tmp_path: Path) -> None:
+    path = write(tmp_path, "hole.csv", b"a,b,target\n1,,0\n2,,1\n3,,0\n")
+    data = load_dataset(path)
+    assert data.X.columns.tolist() == ["a"]
+    assert "Dropped 'b': it has no values." in data.notes
+
+
+# --- columns the user drops ----------------------------------------------------------------
+
+
+def test_dropped_columns_are_gone_before_the_target_is_chosen(tmp_path: Path) -> None:
+    rows = "".join(f"{i},{i % 3},{i % 2},{i * 7}\n" for i in range(30))
+    path = write(tmp_path, "t.csv", ("a,b,label,leak\n" + rows).encode())
+    data = load_dataset(path, drop=["leak", "b", "leak"])
+    assert (data.target, data.X.columns.tolist()) == ("label", ["a"])
+    assert data.notes[0] == "Dropped 'leak', 'b', as asked."
+    assert load_dataset(path, drop="leak").X.columns.tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"drop": ["lable"]}, "Column 'lable' to drop is not in {p} (did you mean 'label'?)."),
+        (
+            {"drop": ["label"], "target": "label"},
+            "Column 'label' is the target, so it cannot be dropped: leave it out of --drop, or "
+            "choose another target with --target.",
+        ),
+        (
+            {"drop": ["a"]},
+            "{p} has no feature column left beside the target 'label': expected at least one "
+            "column to predict it from.",
+        ),
+    ],
+    ids=["unknown-column", "the-target", "nothing-left"],
+)
+def test_a_drop_that_cannot_be_done_is_one_line(
+    tmp_path: Path, options: dict, message: str
+) -> None:
+    path = write(tmp_path, "t.csv", b"a,label\n1,0\n2,1\n3,0\n")
+    with pytest.raises(DataError) as caught:
+        load_dataset(path, **options)
+    assert str(caught.value) == message.format(p=path)
 
 
 def test_unknown_target_suggests_the_close_column(cancer_csv: Path) -> None:
