@@ -79,6 +79,9 @@ def test_small_text_csv_is_text(tmp_path: Path) -> None:
     profile = infer_profile(path, target="sentiment")
     assert (profile.task, profile.modality, profile.rows) == ("binary", "text", 40)
     assert any("Text: column 'review' holds free text" in note for note in profile.notes)
+    off = infer_profile(path, target="sentiment", text_column="none")
+    assert (off.modality, off.categorical_share) == ("tabular", 1.0)
+    assert "Text: none (--text-column none), so every column is a table feature." in off.notes
 
 
 def _planted(rows: int = 600, seed: int = 0) -> pd.DataFrame:

@@ -28,10 +28,11 @@ def load_dataset(
     """Read a table, an ``.npz`` or an image folder into a :class:`Dataset`.
 
     ``target`` names the target column of a table (default: a column called target,
-    label, y, ... or else the last one). ``text_column`` marks a free-text column
-    (default: detected). ``task`` overrides the task inferred from the target.
-    ``max_rows`` bounds memory: larger inputs are sampled uniformly at random (images:
-    per class), and ``notes`` say so.
+    label, y, ... or else the last one, never an ID or a date). ``text_column`` marks a
+    free-text column (default: detected; ``"none"``: no text column, every column is a
+    table feature). ``task`` overrides the task inferred from the target. ``max_rows``
+    bounds memory: larger inputs are sampled uniformly at random (images: per class), and
+    ``notes`` say so.
 
     ``drop`` names columns of a table to remove before anything else (an ID, a leak);
     a feature column with no values is dropped too, and ``notes`` say so.

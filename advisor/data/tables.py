@@ -17,6 +17,8 @@ from advisor.data.target import choose_target
 from advisor.errors import DataError
 from advisor.terms import suggest
 
+NO_TEXT = "none"  # the text_column that turns text detection off
+
 
 def load_table(
     path: Path,
@@ -34,11 +36,12 @@ def load_table(
 
     The columns in ``drop`` are removed first; a feature column with no values is dropped.
     ``target`` None chooses a column by its name (target, label, ...) or else the last,
-    never an ID or a date. ``text_column`` None detects free text. Text columns of dates
-    become ``datetime64``. ``time_ordered`` (or a ``time_column``) sorts the rows by the
-    time column. Rows without a target value are dropped. A CSV that is not UTF-8 is read
-    as Windows-1252 (Latin-1). Above ``max_rows`` rows, a uniform sample is read. ``notes``
-    say what was guessed, chosen, dropped or sampled.
+    never an ID or a date. ``text_column`` None detects free text, and ``"none"`` turns
+    that off. Text columns of dates become ``datetime64``. ``time_ordered`` (or a
+    ``time_column``) sorts the rows by the time column. Rows without a target value are
+    dropped. A CSV that is not UTF-8 is read as Windows-1252 (Latin-1). Above ``max_rows``
+    rows, a uniform sample is read. ``notes`` say what was guessed, chosen, dropped or
+    sampled.
     """
     frame, total, notes = read_table(path, max_rows, seed)
     sampled = len(frame) < total
@@ -86,20 +89,8 @@ def load_table(
             f"{path} has no feature column left beside the target '{target}': expected at least "
             "one column to predict it from."
         )
-    if text_column is not None:
-        if text_column not in frame.columns:
-            raise DataError(
-                f"Text column '{text_column}' is not in "
-                f"{path}{suggest(text_column, list(frame.columns))}."
-            )
-    else:
-        detected = [c for c in frame.columns if looks_like_text(frame[c])]
-        if detected:
-            text_column = max(detected, key=lambda c: frame[c].astype(str).str.len().mean())
-            notes.append(
-                f"Text: column '{text_column}' holds free text (use --text-column to choose "
-                "another)."
-            )
+    text_column, chosen = _choose_text_column(frame, text_column, target, path)
+    notes += chosen
     if sampled:
         notes.append(f"Sampled {len(frame):,} of {total:,} rows at random to bound memory.")
     modality = "text" if text_column else "tabular"
@@ -128,6 +119,34 @@ def looks_like_text(series: pd.Series) -> bool:
         return False
     words = values.str.split().str.len().mean()
     return bool(words >= 4 and values.nunique() / len(values) > 0.5)
+
+
+def _choose_text_column(
+    frame: pd.DataFrame, text_column: str | None, target: str, path: Path
+) -> tuple[str | None, list[str]]:
+    """The free-text column (named, detected, or none) and a note saying which."""
+    if text_column == NO_TEXT:
+        return None, [f"Text: none (--text-column {NO_TEXT}), so every column is a table feature."]
+    if text_column is not None:
+        if text_column == target:
+            raise DataError(
+                f"Column '{target}' is the target, so it cannot also be the text column: choose "
+                "another with --text-column or --target."
+            )
+        if text_column not in frame.columns:
+            raise DataError(
+                f"Text column '{text_column}' is not in "
+                f"{path}{suggest(text_column, list(frame.columns))}."
+            )
+        return text_column, [f"Text: column '{text_column}', as given."]
+    detected = [c for c in frame.columns if looks_like_text(frame[c])]
+    if not detected:
+        return None, []
+    text_column = max(detected, key=lambda c: frame[c].astype(str).str.len().mean())
+    return text_column, [
+        f"Text: column '{text_column}' holds free text (use --text-column to choose another, or "
+        f"--text-column {NO_TEXT} for none)."
+    ]
 
 
 def _drop_asked(

@@ -74,6 +74,22 @@ def test_text_column_is_detected(tmp_path: Path) -> None:
     frame.to_csv(path, index=False)
     data = load_dataset(path, target="stars")
     assert (data.modality, data.text_column, data.task) == ("text", "review", "binary")
+    assert (
+        "Text: column 'review' holds free text (use --text-column to choose another, or "
+        "--text-column none for none)."
+    ) in data.notes
+    named = load_dataset(path, target="stars", text_column="review")
+    assert (named.modality, named.text_column) == ("text", "review")
+    assert "Text: column 'review', as given." in named.notes
+    off = load_dataset(path, target="stars", text_column="none")
+    assert (off.modality, off.text_column, off.X.columns.tolist()) == ("tabular", None, ["review"])
+    assert "Text: none (--text-column none), so every column is a table feature." in off.notes
+    with pytest.raises(DataError) as caught:
+        load_dataset(path, target="stars", text_column="stars")
+    assert str(caught.value) == (
+        "Column 'stars' is the target, so it cannot also be the text column: choose another "
+        "with --text-column or --target."
+    )
 
 
 def test_text_detection() -> None:
