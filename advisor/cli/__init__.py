@@ -30,11 +30,12 @@ def main() -> None:
 
 def _register() -> None:
     from advisor.cli.check import check
+    from advisor.cli.compare import compare
     from advisor.cli.recipes import recipes
     from advisor.cli.recommend import recommend
     from advisor.cli.scaffold import scaffold
 
-    for command in (recommend, check, scaffold, recipes):
+    for command in (recommend, check, compare, scaffold, recipes):
         main.add_command(command)
 
 
