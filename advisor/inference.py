@@ -39,12 +39,13 @@ def infer_profile(
     drop: Sequence[str] = (),
     time_column: str | None = None,
     time_ordered: bool = False,
+    image_size: int | None = None,
     **constraints: Any,
 ) -> Profile:
     """Read ``path`` (table, ``.npz`` or image folder) and infer its profile.
 
-    ``target``, ``text_column``, ``task``, ``drop``, ``time_column`` and ``time_ordered``
-    say how to read the data, as for :func:`~advisor.data.load_dataset`.
+    ``target``, ``text_column``, ``task``, ``drop``, ``time_column``, ``time_ordered`` and
+    ``image_size`` say how to read the data, as for :func:`~advisor.data.load_dataset`.
     ``constraints`` are :class:`Profile` fields the data cannot tell (``interpretable``,
     ``latency_sensitive``, ``gpu``, ``labelled``, ``complexity``) or that override what was
     inferred (``rows``, ``features``, ...). Raises :class:`~advisor.errors.DataError` when
@@ -60,6 +61,7 @@ def infer_profile(
         drop=drop,
         time_column=time_column,
         time_ordered=time_ordered,
+        image_size=image_size,
     )
     return profile_from_dataset(dataset, seed=seed, **constraints)
 

@@ -62,6 +62,7 @@ def test_digits_image_folder_is_multiclass_image(tmp_path: Path) -> None:
     profile = infer_profile(root)
     assert (profile.task, profile.modality, profile.classes) == ("multiclass", "image", 10)
     assert (profile.rows, profile.features) == (30, 64)
+    assert infer_profile(root, image_size=4).features == 16
 
 
 def test_small_text_csv_is_text(tmp_path: Path) -> None:

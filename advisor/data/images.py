@@ -12,11 +12,20 @@ from advisor.errors import DataError
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
-def load_image_folder(path: Path, *, task: str | None, max_rows: int | None, seed: int) -> Dataset:
+def load_image_folder(
+    path: Path,
+    *,
+    task: str | None,
+    max_rows: int | None,
+    seed: int,
+    image_size: int | None = None,
+) -> Dataset:
     """The images under ``path/<class>/``, labelled by their sub-folder.
 
-    Every image must have one size and colour mode. Above ``max_rows`` images, each class
-    is sampled in proportion, and ``notes`` say so.
+    Every image must have one size and colour mode, unless ``image_size`` is given: then
+    each is resized to ``image_size``×``image_size`` pixels, and all are read in colour
+    when some are. Above ``max_rows`` images, each class is sampled in proportion.
+    ``notes`` say what was resized, recoloured or sampled.
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -51,21 +60,31 @@ def load_image_folder(path: Path, *, task: str | None, max_rows: int | None, see
                 with Image.open(image_path) as image:
                     image.load()
                     mode = "L" if image.mode in ("1", "L", "I", "I;16", "F") else "RGB"
-                    array = np.asarray(image.convert(mode))
+                    image = image.convert(mode)
+                    if image_size is not None:
+                        size = (image_size, image_size)
+                        image = image.resize(size, Image.Resampling.BICUBIC)
+                    array = np.asarray(image)
             except (UnidentifiedImageError, OSError) as exc:
                 raise DataError(
                     f"Could not read {image_path} as an image: remove it or replace it."
                 ) from exc
             if first is None:
                 first = (image_path, array.shape)
-            elif array.shape != first[1]:
+            elif array.shape != first[1] and image_size is None:
                 raise DataError(
                     f"Images in {path} differ in size or colour: {first[0].relative_to(path)} is "
                     f"{_shape(first[1])}, {image_path.relative_to(path)} is {_shape(array.shape)}; "
-                    f"resize them to one size first."
+                    "give --image-size N to resize them all to N×N pixels, or resize them to one "
+                    "size first."
                 )
             arrays.append(array)
             labels.append(label)
+    if image_size is not None:
+        notes.append(f"Resized every image to {image_size}×{image_size} pixels.")
+        if len({a.ndim for a in arrays}) > 1:
+            arrays = [a if a.ndim == 3 else np.stack([a, a, a], axis=-1) for a in arrays]
+            notes.append("Read every image in colour (RGB), as some are in colour and some grey.")
     X = np.stack(arrays)
     if X.ndim == 3:
         X = X[..., np.newaxis]

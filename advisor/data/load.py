@@ -10,7 +10,7 @@ from advisor.data.arrays import load_npz
 from advisor.data.dataset import Dataset
 from advisor.data.images import load_image_folder
 from advisor.data.tables import load_table
-from advisor.errors import DataError
+from advisor.errors import DataError, ParameterError
 
 
 def load_dataset(
@@ -24,6 +24,7 @@ def load_dataset(
     drop: Sequence[str] = (),
     time_column: str | None = None,
     time_ordered: bool = False,
+    image_size: int | None = None,
 ) -> Dataset:
     """Read a table, an ``.npz`` or an image folder into a :class:`Dataset`.
 
@@ -41,9 +42,19 @@ def load_dataset(
     sorts the rows (stably) by the time column: ``time_column``, or else the table's only
     date column; with no date column the rows keep the file's order. Naming a
     ``time_column`` implies ``time_ordered``.
+
+    ``image_size`` resizes the images of a folder to ``image_size``×``image_size`` pixels
+    (without it, images of mixed sizes are refused).
     """
     path = Path(path)
     drop = (drop,) if isinstance(drop, str) else tuple(drop)
+    if image_size is not None and (
+        isinstance(image_size, bool) or not isinstance(image_size, int) or image_size < 1
+    ):
+        raise ParameterError(
+            "The 'image_size' parameter of load_dataset must be an int > 0. "
+            f"Got {image_size!r} instead."
+        )
     if not path.exists():
         raise DataError(
             f"{path} does not exist: give the path to a CSV/Parquet file, an .npz or an image "
@@ -54,7 +65,13 @@ def load_dataset(
     if path.is_dir():
         if named or time_ordered:
             _refuse(named[0] if named else "time_ordered", path, "a folder of images")
-        return load_image_folder(path, task=task, max_rows=max_rows, seed=seed)
+        return load_image_folder(
+            path, task=task, max_rows=max_rows, seed=seed, image_size=image_size
+        )
+    if image_size is not None:
+        raise DataError(
+            f"--image-size is for a folder of images; {path} is a file: leave --image-size out."
+        )
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty: expected a table with a header row and data rows.")
     if path.suffix.lower() == ".npz":

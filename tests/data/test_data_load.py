@@ -79,3 +79,12 @@ def test_an_npz_in_time_order_keeps_its_rows(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"^--time-column is for the columns of a table; "):
         load_dataset(tmp_path / "t.npz", time_column="x0")
+
+
+def test_an_image_size_for_a_file_is_one_line(tmp_path: Path) -> None:
+    path = write_cancer_csv(tmp_path)
+    with pytest.raises(DataError) as caught:
+        load_dataset(path, image_size=32)
+    assert str(caught.value) == (
+        f"--image-size is for a folder of images; {path} is a file: leave --image-size out."
+    )
