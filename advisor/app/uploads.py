@@ -17,7 +17,18 @@ from typing import Any
 
 from advisor.errors import AdvisorError, DataError
 
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".npz", ".zip")
+UPLOAD_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".csv.gz",
+    ".tsv.gz",
+    ".txt.gz",
+    ".parquet",
+    ".pq",
+    ".npz",
+    ".zip",
+)
 DEFAULT_LIMIT_MB = 200  # matches server.maxUploadSize in .streamlit/config.toml
 ZIP_MAX_MEMBERS = 100_000  # more entries than this is not an image folder but a zip bomb
 ZIP_RATIO_LIMIT = 10  # a zip may unpack to at most this many times the upload limit
@@ -32,6 +43,14 @@ def safe_filename(name: str) -> str:
     base = PurePosixPath(name.replace("\\", "/")).name
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".")
     return cleaned or "upload"
+
+
+def upload_suffix(filename: str) -> str:
+    """The suffix that says what a file is: ``.csv.gz`` for ``data.csv.gz``, else the last."""
+    path = Path(filename.lower())
+    if path.suffix == ".gz":
+        return Path(path.stem).suffix + ".gz"
+    return path.suffix
 
 
 def save_upload(
@@ -50,7 +69,7 @@ def save_upload(
             "Upload a sample of the data, or run `advisor check` on the full file from a terminal."
         )
     filename = safe_filename(name)
-    suffix = Path(filename).suffix.lower()
+    suffix = upload_suffix(filename)
     if suffix not in UPLOAD_SUFFIXES:
         raise DataError(
             f"{name} is not a file advisor reads: expected one of {', '.join(UPLOAD_SUFFIXES)} "
@@ -114,18 +133,24 @@ def extract_image_zip(
 
 
 def upload_loader(
-    path: Path, *, shown_name: str, target: str | None = None, text_column: str | None = None
+    path: Path,
+    *,
+    shown_name: str,
+    target: str | None = None,
+    text_column: str | None = None,
+    **options: Any,
 ) -> Callable[..., Any]:
     """``load(task=None)`` reading an uploaded file with :func:`advisor.load_dataset`.
 
-    Errors name the file as the user knows it (``shown_name``), not by its place in the
-    session's folder.
+    ``options`` are further keywords of ``load_dataset`` (``drop``, ``time_column``,
+    ``time_ordered``, ``image_size``). Errors name the file as the user knows it
+    (``shown_name``), not by its place in the session's folder.
     """
     from advisor.data import load_dataset
 
     def load(task: str | None = None) -> Any:
         try:
-            return load_dataset(path, target=target, text_column=text_column, task=task)
+            return load_dataset(path, target=target, text_column=text_column, task=task, **options)
         except AdvisorError as exc:
             raise type(exc)(str(exc).replace(str(path), shown_name)) from exc
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 import stat
 import zipfile
 
@@ -104,3 +106,26 @@ def test_upload_loader_names_the_file_as_the_user_knows_it(tmp_path):
     with pytest.raises(DataError, match=r"^Target column 'lable' is not in my table\.csv \(did"):
         load()
     assert upload_loader(path, shown_name="t.csv")().task == "binary"
+
+
+@pytest.mark.parametrize("name", ["t.csv.gz", "T.TSV.GZ"], ids=["csv", "tsv-upper-case"])
+def test_a_gzip_table_is_saved_and_read(tmp_path, name):
+    sep = "\t" if "TSV" in name else ","
+    table = "".join(f"{i}{sep}{i % 2}\n" for i in range(30))
+    path = save_upload(name, gzip.compress(f"a{sep}target\n{table}".encode()), tmp_path)
+    assert path == tmp_path / name
+    data = upload_loader(path, shown_name=name, drop=())()
+    assert (data.task, data.rows, data.X.columns.tolist()) == ("binary", 30, ["a"])
+
+
+@pytest.mark.parametrize("name", ["data.gz", "model.pkl.gz"], ids=["bare-gz", "pickle-gz"])
+def test_a_gzip_of_something_else_is_refused(tmp_path, name):
+    with pytest.raises(DataError, match=rf"^{re.escape(name)} is not a file advisor reads: "):
+        save_upload(name, gzip.compress(b"x"), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_upload_loader_passes_the_reading_options_on(tmp_path):
+    path = save_upload("t.csv", b"a,b,target\n" + b"1,2,0\n3,4,1\n" * 10, tmp_path)
+    data = upload_loader(path, shown_name="t.csv", drop=["b"])()
+    assert data.X.columns.tolist() == ["a"]
