@@ -130,7 +130,9 @@ def _formats(sample: pd.Series) -> list[str]:
         for value in sample.iloc[:FORMAT_GUESSES]:
             for dayfirst in (False, True):
                 fmt = guess_datetime_format(value, dayfirst=dayfirst)
-                if fmt is not None and fmt not in formats:
+                # A year alone (2024) is a number to learn from, not a point in time.
+                dated = fmt is not None and any(d in fmt for d in ("%m", "%b", "%B", "%d"))
+                if dated and fmt not in formats:
                     formats.append(fmt)
     return formats
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from advisor.data import load_dataset
+from advisor.data.dates import parse_dates
 from advisor.errors import DataError
 from advisor.inference import profile_from_dataset
 from tests.data.files import write
@@ -62,6 +63,12 @@ def test_other_text_is_not_dates(tmp_path: Path, values: list[str]) -> None:
     data = load_dataset(_write(tmp_path, frame))
     assert not pd.api.types.is_datetime64_any_dtype(data.X["col"])
     assert not [note for note in data.notes if note.startswith("Dates")]
+
+
+def test_years_alone_are_not_dates() -> None:
+    frame = pd.DataFrame({"year": pd.Series(["2021", "2022", "2020"] * 5, dtype="str")})
+    parsed, notes = parse_dates(frame)
+    assert (parsed["year"].tolist()[:3], notes) == (["2021", "2022", "2020"], [])
 
 
 def test_a_parquet_datetime_stays_a_date_and_is_not_the_target(tmp_path: Path) -> None:
