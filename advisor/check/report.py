@@ -18,6 +18,7 @@ from advisor.terms import metric_display
 
 FAMILY_COLOURS = {"baseline": "#9e9e9e", "classical": "#1f77b4", "deep_learning": "#d62728"}
 VERDICT_COLOURS = {"classical": "#1f77b4", "deep_learning": "#d62728", "tie": "#777"}
+UNSETTLED_COLOUR = "#f0a020"  # no signal, or a family not measured: not a measured tie
 TEMPLATE = Path(__file__).with_name("templates") / "report.html.j2"
 
 
@@ -43,7 +44,9 @@ def render_html(report: Any) -> str:
         rows=view.rows(report),
         # Every column between the family and the status holds a number.
         numeric=set(range(2, len(columns) - 1)),
-        colour=VERDICT_COLOURS[report.verdict],
+        colour=(
+            VERDICT_COLOURS[report.verdict] if report.outcome == "measured" else UNSETTLED_COLOUR
+        ),
         margin_words=view.margin_words(report),
         threshold=f"{delta(report.metric):g}"
         + (" (relative)" if not report.higher_is_better else ""),

@@ -12,12 +12,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from advisor.check.view import fmt_score, margin_words
+from advisor.check.view import fmt_score, margin_words, unmeasured_reasons
 from advisor.errors import ReportError
 
 SCHEMA = "advisor.feasibility/1"
 SCHEMA_FILE = Path(__file__).with_name("feasibility.schema.json")
 STATUSES = ("ok", "timeout", "failed", "skipped")
+# What a run could say: "measured" (a verdict by the rule), "no_signal" (no model beats the
+# dummy floor beyond the noise of the folds) or "not_measured" (a family has no score).
+OUTCOMES = ("measured", "no_signal", "not_measured")
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,19 @@ class ModelResult:
     fit_seconds: float  # mean seconds per fit
     status: str  # "ok", "timeout", "failed" or "skipped"
     fold_scores: tuple[float, ...] = ()  # the primary metric on each split, in split order
+    # The primary metric on the splits of the repeated passes of cross-validation (other
+    # shuffles), pass after pass: only the compared models and the floor have them, all on
+    # the same splits, so that they pair up with each other.
+    repeat_scores: tuple[float, ...] = ()
     other_scores: dict[str, float] = field(default_factory=dict)  # secondary metrics (means)
     message: str | None = None  # why it timed out, failed, was skipped or was cut short
     deadline_stops: DeadlineStops = DeadlineStops()
+
+    @property
+    def paired_scores(self) -> tuple[float, ...]:
+        """Every split's score the paired comparisons use: the first pass, then the
+        repeats."""
+        return self.fold_scores + self.repeat_scores
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +73,7 @@ class ModelResult:
             "fit_seconds": self.fit_seconds,
             "status": self.status,
             "fold_scores": list(self.fold_scores),
+            "repeat_scores": list(self.repeat_scores),
             "other_scores": dict(self.other_scores),
             "message": self.message,
             "deadline_stops": self.deadline_stops.to_dict(),
@@ -75,6 +89,7 @@ class ModelResult:
             fit_seconds=data["fit_seconds"],
             status=data["status"],
             fold_scores=tuple(data.get("fold_scores", ())),
+            repeat_scores=tuple(data.get("repeat_scores", ())),
             other_scores=dict(data.get("other_scores", {})),
             message=data.get("message"),
             deadline_stops=DeadlineStops(**data.get("deadline_stops", {})),
@@ -122,30 +137,79 @@ class FeasibilityReport:
     evaluation: str  # how the splits were made, in words
     seed: int
     other_metrics: tuple[str, ...] = ()
+    outcome: str = "measured"  # one of OUTCOMES
+    unmeasured: tuple[str, ...] = ()  # the families without a score ("classical", ...)
+    advice: str | None = None  # when a tie may come from too small a budget: what would tell
+    repeats: int = 1  # passes of cross-validation the compared models ran
 
     @property
     def relative_margin(self) -> bool:
         """Whether ``margin`` is a relative difference (error metrics) or in score units."""
         return not self.higher_is_better
 
+    @property
+    def pairs(self) -> int:
+        """How many paired splits the verdict compared (0 when nothing was)."""
+        if self.best_classical is None or self.best_deep_learning is None:
+            return 0
+        return len(self.best_deep_learning.paired_scores)
+
     def sentence(self) -> str:
-        """The verdict in one sentence, with its numbers."""
+        """The verdict in one sentence, with its numbers, then the advice if any."""
+        return " ".join(part for part in (self.verdict_words(), self.advice) if part)
+
+    def verdict_words(self) -> str:
+        """The verdict in one sentence with its numbers: what was measured, or that a
+        family was not, or that nothing beat the dummy floor."""
         c, n = self.best_classical, self.best_deep_learning
-        if c is None or n is None:
-            missing = "classical" if c is None else "neural"
-            return (
-                f"Tie by default: no {missing} model finished within the {self.budget_seconds:g} s "
-                "budget, so there is nothing to compare; give the check more time."
-            )
+        if self.outcome == "not_measured" or c is None or n is None:
+            return self._not_measured_words()
+        if self.outcome == "no_signal":
+            return self._no_signal_words(c, n)
+        over = f" over {self.pairs} paired splits" if self.repeats > 1 else ""
         numbers = (
             f"{n.name} {self.metric} {fmt_score(n.score)} vs {c.name} {fmt_score(c.score)}; "
-            f"margin {margin_words(self)}, p = {self.p_value:.3g}"
+            f"margin {margin_words(self)}{over}, p = {self.p_value:.3g}"
         )
         if self.verdict == "classical":
             return f"Classical: {c.name} beats the neural network ({numbers})."
         if self.verdict == "deep_learning":
             return f"Deep learning: {n.name} beats the best classical model ({numbers})."
         return f"Tie: the neural network does not clearly beat or lose to {c.name} ({numbers})."
+
+    def _not_measured_words(self) -> str:
+        families = self.unmeasured or tuple(
+            family
+            for family, best in (("classical", self.best_classical),
+                                 ("deep_learning", self.best_deep_learning))
+            if best is None
+        )  # fmt: skip
+        if len(families) > 1:
+            which = "neither a classical nor a neural model"
+        else:
+            which = "no classical model" if families == ("classical",) else "no neural model"
+        reasons, out_of_time = unmeasured_reasons(self, families)
+        why = f" ({reasons})" if reasons else ""
+        if out_of_time or not reasons:
+            action = "give the check more time (a larger --budget)"
+        else:
+            action = "a larger --budget does not change a failure; see why each failed"
+        return (
+            f"Not measured: {which} produced a score within the {self.budget_seconds:g} s "
+            f"budget{why}, so nothing was compared; {action}."
+        )
+
+    def _no_signal_words(self, c: ModelResult, n: ModelResult) -> str:
+        sign = 1 if self.higher_is_better else -1
+        best = max((c, n), key=lambda m: sign * (m.score or 0.0))
+        floor = next((m for m in self.models if m.family == "baseline"), None)
+        against = f" vs dummy {fmt_score(floor.score)}" if floor is not None else ""
+        return (
+            f"No signal: no model beats the dummy floor ({best.name} {self.metric} "
+            f"{fmt_score(best.score)}{against}) beyond the noise of the folds; the features "
+            "may not predict the target, so neither family has anything to learn from this "
+            "data."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The stable ``advisor.feasibility/1`` JSON form."""
@@ -159,6 +223,10 @@ class FeasibilityReport:
             "margin": self.margin,
             "p_value": self.p_value,
             "summary": self.sentence(),
+            "outcome": self.outcome,
+            "unmeasured": list(self.unmeasured),
+            "advice": self.advice,
+            "repeats": self.repeats,
             "best_classical": self.best_classical.to_dict() if self.best_classical else None,
             "best_deep_learning": (
                 self.best_deep_learning.to_dict() if self.best_deep_learning else None
@@ -209,6 +277,10 @@ class FeasibilityReport:
             evaluation=data.get("evaluation", ""),
             seed=data.get("seed", 0),
             other_metrics=tuple(data.get("other_metrics", ())),
+            outcome=data.get("outcome", "measured"),
+            unmeasured=tuple(data.get("unmeasured", ())),
+            advice=data.get("advice"),
+            repeats=data.get("repeats", 1),
         )
 
 

@@ -8,7 +8,9 @@ The order of a run (the windows are those of :mod:`advisor.check.plan`):
 3. run the study (:mod:`.study`): the network with its own share of the budget and then its
    learning curve, the dummy floor, the classical ladder, the best classical model's curve,
    each job on the executor (:mod:`.executor`), killed at the end of its slot;
-4. collect the guards, compare the best of each family, and write the report.
+4. collect the guards, judge what the run can say (:mod:`.verdict`: a verdict by the
+   paired rule, no signal above the dummy floor, or a family not measured), and write the
+   report.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 from advisor.check import worker
 from advisor.check.aggregate import ranked
 from advisor.check.curve import describe_curve
-from advisor.check.evaluation import compare, make_splits, metrics_for
+from advisor.check.evaluation import make_splits, metrics_for
 from advisor.check.executor import Executor, LocalExecutor, Running
 from advisor.check.ladder import context_for, ladder
 from advisor.check.messages import DataProfile, GuardWarnings, InspectRequest, StudyData
@@ -29,6 +31,7 @@ from advisor.check.plan import Budget, TimePlan, plan_time, work_budget
 from advisor.check.result import FeasibilityReport, ModelResult
 from advisor.check.sampling import sample_for_budget
 from advisor.check.study import Progress, Study
+from advisor.check.verdict import judge
 from advisor.errors import CheckError, ParameterError
 from advisor.terms import METRICS
 
@@ -93,24 +96,16 @@ def run_check(
     warnings += _start_up_warning(plan)
     warnings += [d for d in dataset.notes if d.startswith("Sampled")]
     warnings += _unfinished_warning(study.results, best_c)
-    verdict, margin, p_value = "tie", None, None
-    if best_c is not None and best_n is not None:
-        comparison = compare(metrics[0], best_n.fold_scores, best_c.fold_scores)
-        verdict, margin, p_value = comparison.verdict, comparison.margin, comparison.p_value
-    else:
-        warnings.append(
-            "No comparison: "
-            + ("no classical model" if best_c is None else "no neural model")
-            + " finished within the budget; give the check more time."
-        )
+    floor = next((m for m in study.results if m.family == "baseline"), None)
+    judgement = judge(metrics[0], best_c, best_n, floor)
     report = FeasibilityReport(
         task=data.task,
         modality=data.modality,
         metric=metrics[0],
         higher_is_better=METRICS[metrics[0]].higher_is_better,
-        verdict=verdict,
-        margin=margin,
-        p_value=p_value,
+        verdict=judgement.verdict,
+        margin=judgement.margin,
+        p_value=judgement.p_value,
         best_classical=best_c,
         best_deep_learning=best_n,
         models=tuple(ranked(study.results, metrics[0])),
@@ -128,8 +123,10 @@ def run_check(
         evaluation=splits.description,
         seed=seed,
         other_metrics=metrics[1:],
+        outcome=judgement.outcome,
+        unmeasured=judgement.unmeasured,
     )
-    notify("finished", {"verdict": verdict, "sentence": report.sentence()})
+    notify("finished", {"verdict": report.verdict, "sentence": report.sentence()})
     return report
 
 

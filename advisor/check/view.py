@@ -1,5 +1,6 @@
 """What a feasibility report shows, built once for every front end: the leaderboard's
-columns and rows, the scores as text, the margin and the facts of the run in words.
+columns and rows, the scores as text, the margin, the verdict's headline, why a family
+was not measured, and the facts of the run in words.
 
 The terminal (:mod:`advisor.cli.check`), the HTML report (:mod:`advisor.check.report`) and
 the questionnaire (:mod:`advisor.app`) only lay these out. Nothing heavy is imported.
@@ -104,3 +105,25 @@ def facts(report: Any) -> str:
         f"{report.evaluation} · {rows_words} · "
         f"{report.elapsed_seconds:.1f} s of a {report.budget_seconds:g} s budget"
     )
+
+
+OUTCOME_LABELS = {"no_signal": "No signal", "not_measured": "Not measured"}
+VERDICT_LABELS = {"classical": "Classical", "deep_learning": "Deep learning", "tie": "Tie"}
+
+
+def headline(report: Any) -> str:
+    """The verdict in a word or two: a measured verdict, "No signal" or "Not measured"."""
+    return OUTCOME_LABELS.get(report.outcome) or VERDICT_LABELS[report.verdict]
+
+
+def unmeasured_reasons(report: Any, families: tuple[str, ...]) -> tuple[str, bool]:
+    """Why ``families`` have no score, in words (what ran out of time, what failed and why,
+    what was skipped), and whether any ran out of time: more time helps only those."""
+    models = [m for m in report.models if m.family in families and m.score is None]
+    timed_out = [m.name for m in models if m.status == "timeout"]
+    parts = []
+    if timed_out:
+        parts.append(f"{', '.join(timed_out)} ran out of time")
+    parts += [f"{m.name} failed: {m.message}" for m in models if m.status == "failed"]
+    parts += [f"{m.name} was {m.message or 'skipped'}" for m in models if m.status == "skipped"]
+    return "; ".join(parts), bool(timed_out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -74,6 +75,79 @@ def test_sentence_gives_the_verdict_with_numbers(report) -> None:
         "Classical: xgboost beats the neural network (mlp roc_auc 0.9300 vs xgboost 0.9500; "
         "margin -0.0200, p = 0.01)."
     )
+
+
+def test_a_report_written_before_outcomes_and_repeats_reads_with_their_defaults(report) -> None:
+    old = report.to_dict()
+    for key in ("outcome", "unmeasured", "advice", "repeats"):
+        del old[key]
+    for model in old["models"]:
+        del model["repeat_scores"]
+    read = FeasibilityReport.from_dict(old)
+    assert (read.outcome, read.unmeasured, read.advice, read.repeats) == ("measured", (), None, 1)
+    assert read == report
+
+
+def test_a_family_without_a_score_is_not_measured_and_says_why(report) -> None:
+    mlp = ModelResult("mlp", "deep_learning", None, None, 1.9, "timeout", message="stopped")
+    cnn = ModelResult("cnn", "deep_learning", None, None, 0.1, "failed", message="ValueError: x")
+    nothing = dataclasses.replace(
+        report, verdict="tie", margin=None, p_value=None, best_deep_learning=None,
+        models=(report.models[0], mlp, cnn), outcome="not_measured", unmeasured=("deep_learning",),
+    )  # fmt: skip
+    assert nothing.sentence() == (
+        "Not measured: no neural model produced a score within the 10 s budget (mlp ran out "
+        "of time; cnn failed: ValueError: x), so nothing was compared; give the check more "
+        "time (a larger --budget)."
+    )
+    assert nothing.to_dict()["unmeasured"] == ["deep_learning"]
+    assert FeasibilityReport.from_dict(json.loads(nothing.to_json())) == nothing
+    html = render_html(nothing)
+    assert "Not measured: no neural model produced a score" in html
+    assert "Paired comparison" not in html and "border-left: 6px solid #f0a020" in html
+    failed = dataclasses.replace(nothing, models=(report.models[0], cnn))
+    assert failed.sentence().endswith(
+        "(cnn failed: ValueError: x), so nothing was compared; a larger --budget does not "
+        "change a failure; see why each failed."
+    )
+    neither = dataclasses.replace(
+        nothing, best_classical=None, unmeasured=("classical", "deep_learning"), models=()
+    )
+    assert neither.sentence() == (
+        "Not measured: neither a classical nor a neural model produced a score within the "
+        "10 s budget, so nothing was compared; give the check more time (a larger --budget)."
+    )
+
+
+def test_no_signal_says_so_instead_of_a_verdict_between_the_families(report) -> None:
+    noise = dataclasses.replace(report, verdict="tie", outcome="no_signal")
+    assert noise.sentence() == (
+        "No signal: no model beats the dummy floor (xgboost roc_auc 0.9500 vs dummy 0.5000) "
+        "beyond the noise of the folds; the features may not predict the target, so neither "
+        "family has anything to learn from this data."
+    )
+    assert "beats the neural network" not in render_html(noise)
+
+
+def test_repeated_passes_and_advice_are_in_the_sentence_json_and_html(report) -> None:
+    xgb = dataclasses.replace(report.best_classical, repeat_scores=(0.95,) * 6)
+    mlp = dataclasses.replace(report.best_deep_learning, repeat_scores=(0.93,) * 6)
+    repeated = dataclasses.replace(
+        report, best_classical=xgb, best_deep_learning=mlp, repeats=3,
+        models=(xgb, mlp, *report.models[2:]), advice="A --budget of about 60 s would tell.",
+    )  # fmt: skip
+    assert repeated.pairs == 9
+    assert repeated.sentence() == (
+        "Classical: xgboost beats the neural network (mlp roc_auc 0.9300 vs xgboost 0.9500; "
+        "margin -0.0200 over 9 paired splits, p = 0.01). A --budget of about 60 s would tell."
+    )
+    data = json.loads(repeated.to_json())
+    assert (data["repeats"], data["advice"]) == (3, "A --budget of about 60 s would tell.")
+    assert data["best_classical"]["repeat_scores"] == [0.95] * 6
+    assert FeasibilityReport.from_dict(data) == repeated
+    html = render_html(repeated)
+    assert '<p class="advice">A --budget of about 60 s would tell.</p>' in html
+    assert "Paired comparison over 9 splits (3 passes of cross-validation" in html
 
 
 @pytest.mark.parametrize(

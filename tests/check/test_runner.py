@@ -220,6 +220,38 @@ def test_fits_that_fail_on_one_class_time_windows_are_failures_not_lack_of_time(
     assert "logistic" not in warning.split("Failed:")[0]  # not among those out of time
 
 
+def _noise(rows: int = 200) -> Dataset:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(rows, 5)), columns=list("abcde"))
+    y = rng.integers(0, 2, rows)
+    return Dataset(X=frame, y=y, task="binary", modality="tabular", name="noise", rows_total=rows)
+
+
+def test_pure_noise_is_no_signal_not_a_verdict(monkeypatch) -> None:
+    real_ladder = runner.ladder
+    # The floor, one classical model and the network: each has time even on a busy machine.
+    monkeypatch.setattr(
+        runner,
+        "ladder",
+        lambda context: [c for c in real_ladder(context) if c.name in ("dummy", "logistic", "mlp")],
+    )
+    report = runner.run_check(_noise(), budget=20, seed=0)
+    assert (report.outcome, report.verdict, report.unmeasured) == ("no_signal", "tie", ())
+    assert report.sentence().startswith("No signal: no model beats the dummy floor (")
+    assert report.to_dict()["outcome"] == "no_signal"
+    validate(report.to_dict())
+
+
+def test_a_budget_too_small_for_any_model_is_not_measured_not_a_tie() -> None:
+    report = run_check(_noise(), budget=2, seed=0)
+    assert report.outcome == "not_measured" and "deep_learning" in report.unmeasured
+    assert (report.verdict, report.margin, report.p_value) == ("tie", None, None)
+    assert report.sentence().startswith("Not measured: ")
+    assert "ran out of time" in report.sentence()
+    assert report.to_dict()["unmeasured"] == list(report.unmeasured)
+    validate(report.to_dict())
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

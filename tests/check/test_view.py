@@ -120,3 +120,39 @@ def test_facts_say_splits_rows_and_time(report) -> None:
     )
     sampled = dataclasses.replace(report, rows_total=1_000_000)
     assert "20,000 of 1,000,000 rows (sampled)" in view.facts(sampled)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "outcome", "words"),
+    [
+        ("classical", "measured", "Classical"),
+        ("deep_learning", "measured", "Deep learning"),
+        ("tie", "measured", "Tie"),
+        ("tie", "no_signal", "No signal"),
+        ("tie", "not_measured", "Not measured"),
+    ],
+    ids=["classical", "deep-learning", "tie", "no-signal", "not-measured"],
+)
+def test_headline_never_shows_an_unmeasured_run_as_a_tie(report, verdict, outcome, words) -> None:
+    changed = dataclasses.replace(report, verdict=verdict, outcome=outcome)
+    assert view.headline(changed) == words
+
+
+def test_unmeasured_reasons_tell_time_from_failure(report) -> None:
+    models = (
+        _model("mlp", "deep_learning", None, status="timeout", message="stopped at its limit"),
+        _model("cnn", "deep_learning", None, status="timeout"),
+        _model("text_net", "deep_learning", None, status="failed", message="ValueError: bad"),
+        _model("tabm", "deep_learning", None, status="skipped", message="skipped: no tabm"),
+        _model("svm", "classical", None, status="timeout"),
+    )
+    changed = dataclasses.replace(report, models=models)
+    assert view.unmeasured_reasons(changed, ("deep_learning",)) == (
+        "mlp, cnn ran out of time; text_net failed: ValueError: bad; tabm was skipped: no tabm",
+        True,
+    )
+    failed_only = dataclasses.replace(report, models=models[2:3])
+    assert view.unmeasured_reasons(failed_only, ("deep_learning",)) == (
+        "text_net failed: ValueError: bad",
+        False,
+    )
