@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from advisor.cli.data_options import DataRequest, data_options
 from advisor.errors import ParameterError
 from advisor.profile import COMPLEXITIES, Profile
 from advisor.terms import MODALITIES, TASKS
@@ -48,7 +49,6 @@ _SHOWN = (
 
 
 @click.command()
-@click.option("--task", type=click.Choice(TASKS), help="What is predicted (inferred with --data).")
 @click.option("--modality", type=click.Choice(MODALITIES), help="Input data [default: tabular].")
 @click.option(
     "--complexity",
@@ -77,13 +77,11 @@ _SHOWN = (
     type=click.Path(path_type=Path),
     help="CSV/Parquet table, .npz (X, y) or image folder: infer the profile from it.",
 )
-@click.option("--target", metavar="COL", help="Target column of the --data table.")
-@click.option("--text-column", metavar="COL", help="Free-text column of the --data table.")
+@data_options
 @click.option(
     "--json", "as_json", is_flag=True, help="Print only the advisor.recommendation/1 JSON."
 )
 def recommend(
-    task: str | None,
     modality: str | None,
     complexity: str | None,
     rows: int | None,
@@ -94,52 +92,113 @@ def recommend(
     gpu: bool | None,
     labelled: bool | None,
     data: Path | None,
-    target: str | None,
-    text_column: str | None,
     as_json: bool,
+    **reading: Any,
 ) -> None:
     """Recommend deep learning or a classical model, with reasons.
 
-    Describe the problem with flags, or point --data at a file to infer the profile
-    (flags given as well override what is inferred).
+    Describe the problem with flags (--task is then required), or point --data at a file
+    to infer the profile. With --data, --rows, --features and the constraints override
+    what is inferred; --modality and --classes must agree with the data.
 
     \b
     advisor recommend --task binary --modality tabular --complexity complex --rows 20000
-    advisor recommend --data churn.csv --target churned --interpretable
+    advisor recommend --data churn.csv --target churned --drop customer_id --interpretable
     """
     from advisor.recommendation import recommend as run_rules
 
     given: dict[str, Any] = {
-        "modality": modality,
         "complexity": complexity,
         "rows": rows,
         "features": features,
-        "classes": classes,
         "interpretable": interpretable,
         "latency_sensitive": latency_sensitive,
         "gpu": gpu,
         "labelled": labelled,
     }
     given = {name: value for name, value in given.items() if value is not None}
+    request = DataRequest(path=data, **reading)
     if data is not None:
-        from advisor.inference import infer_profile
-
-        profile = infer_profile(data, target=target, text_column=text_column, task=task, **given)
+        profile = _from_data(request, modality=modality, classes=classes, given=given)
     else:
-        for flag, value in (("--target", target), ("--text-column", text_column)):
-            if value is not None:
-                raise ParameterError(f"{flag} names a column of --data: give --data PATH too.")
-        if task is None:
+        _check_without_data(request)
+        if request.task is None:
             raise ParameterError(
                 f"Give the task with --task ({', '.join(TASKS)}), or --data PATH to infer it "
                 "from data."
             )
-        profile = Profile(task=task, **given)
+        _check_classes(request.task, classes)
+        if modality is not None:
+            given["modality"] = modality
+        if classes is not None:
+            given["classes"] = classes
+        profile = Profile(task=request.task, **given)
     result = run_rules(profile)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
-    _show(result, data=data, target=target)
+    _show(result, data=data, target=request.target)
+
+
+def _from_data(
+    request: DataRequest, *, modality: str | None, classes: int | None, given: dict[str, Any]
+) -> Profile:
+    """The profile inferred from the data, with `given` applied; flags that describe the
+    data itself (modality, classes) must say what the data says."""
+    from advisor.inference import DEFAULT_MAX_ROWS, profile_from_dataset
+
+    dataset = request.load(max_rows=DEFAULT_MAX_ROWS)
+    profile = profile_from_dataset(dataset, **given)
+    if modality is not None and modality != profile.modality:
+        raise ParameterError(
+            f"--modality {modality} contradicts --data: {request.path} holds {profile.modality} "
+            f"data; leave --modality out, or point --data at {modality} data."
+        )
+    if classes is not None and classes != profile.classes:
+        found = (
+            f"has {profile.classes} classes"
+            if profile.classes is not None
+            else "is a number to predict (regression)"
+        )
+        raise ParameterError(
+            f"--classes {classes} contradicts --data: the target of {request.path} {found}; "
+            "leave --classes out."
+        )
+    return profile
+
+
+def _check_without_data(request: DataRequest) -> None:
+    """Options that read --data are refused without it."""
+    needs = (
+        ("--target", request.target, "names a column of --data"),
+        ("--text-column", request.text_column, "names a column of --data"),
+        ("--drop", request.drop, "names a column of --data"),
+        ("--image-size", request.image_size, "resizes the images of --data"),
+    )
+    for flag, value, what in needs:
+        if value:
+            raise ParameterError(f"{flag} {what}: give --data PATH too.")
+
+
+def _check_classes(task: str, classes: int | None) -> None:
+    """--task and --classes must describe the same problem."""
+    if classes is None:
+        return
+    if task == "regression":
+        raise ParameterError(
+            "--classes is for classification, but --task regression predicts a number: "
+            "leave --classes out."
+        )
+    if task == "binary" and classes != 2:
+        raise ParameterError(
+            f"--task binary means two classes, but --classes says {classes}: use --task "
+            "multiclass, or --classes 2."
+        )
+    if task == "multiclass" and classes < 3:
+        raise ParameterError(
+            f"--task multiclass means three or more classes, but --classes says {classes}: use "
+            "--task binary, or --classes 3 or more."
+        )
 
 
 def _show(result: Recommendation, *, data: Path | None, target: str | None) -> None:

@@ -210,8 +210,39 @@ def test_unknown_target_suggests_the_close_column(cancer_csv: Path) -> None:
             ["--task", "binary", "--target", "y"],
             "Error: --target names a column of --data: give --data PATH too.\n",
         ),
+        (
+            ["--task", "binary", "--drop", "id"],
+            "Error: --drop names a column of --data: give --data PATH too.\n",
+        ),
+        (
+            ["--task", "binary", "--image-size", "64"],
+            "Error: --image-size resizes the images of --data: give --data PATH too.\n",
+        ),
+        (
+            ["--task", "binary", "--classes", "5"],
+            "Error: --task binary means two classes, but --classes says 5: use --task "
+            "multiclass, or --classes 2.\n",
+        ),
+        (
+            ["--task", "multiclass", "--classes", "2"],
+            "Error: --task multiclass means three or more classes, but --classes says 2: use "
+            "--task binary, or --classes 3 or more.\n",
+        ),
+        (
+            ["--task", "regression", "--classes", "3"],
+            "Error: --classes is for classification, but --task regression predicts a number: "
+            "leave --classes out.\n",
+        ),
     ],
-    ids=["no-task-no-data", "target-without-data"],
+    ids=[
+        "no-task-no-data",
+        "target-without-data",
+        "drop-without-data",
+        "image-size-without-data",
+        "binary-with-five-classes",
+        "multiclass-with-two-classes",
+        "regression-with-classes",
+    ],
 )
 def test_missing_inputs_are_one_line(args: list[str], message: str) -> None:
     result = _run(*args)
@@ -225,3 +256,40 @@ def test_a_misspelt_choice_is_a_usage_error() -> None:
         "Error: Invalid value for '--task': 'binay' is not one of 'binary', 'multiclass', "
         "'regression'.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--modality", "image"],
+            "Error: --modality image contradicts --data: {path} holds tabular data; leave "
+            "--modality out, or point --data at image data.\n",
+        ),
+        (
+            ["--classes", "5"],
+            "Error: --classes 5 contradicts --data: the target of {path} has 2 classes; leave "
+            "--classes out.\n",
+        ),
+        (
+            ["--image-size", "64"],
+            "Error: --image-size is for a folder of images; {path} is a file: leave "
+            "--image-size out.\n",
+        ),
+    ],
+    ids=["modality", "classes", "image-size"],
+)
+def test_flags_that_contradict_the_data_are_one_line(
+    cancer_csv: Path, args: list[str], message: str
+) -> None:
+    result = _run("--data", str(cancer_csv), "--target", "y", *args)
+    assert (result.exit_code, result.output) == (1, message.format(path=cancer_csv))
+
+
+def test_drop_leaves_a_column_out_of_the_profile(cancer_csv: Path) -> None:
+    whole = json.loads(_run("--data", str(cancer_csv), "--target", "y", "--json").stdout)
+    result = _run("--data", str(cancer_csv), "--target", "y", "--drop", "mean radius",
+                  "--drop", "mean area", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    profile = json.loads(result.stdout)["profile"]
+    assert profile["features"] == whole["profile"]["features"] - 2
