@@ -83,7 +83,12 @@ def resolve_answers(
                 f"{report.modality} data; pick a {report.modality} recipe ('advisor recipes "
                 "list') or leave --recipe out"
             )
-        modality, task = report.modality, task or report.task
+        if task is not None and task != report.task:
+            raise RecipeError(
+                f"--task {task} contradicts the report, which measured a {report.task} task "
+                f"in {report.metric}; leave --task out"
+            )
+        modality, task = report.modality, report.task
     chosen = chosen.with_choices(
         framework=framework, tracking=tracking, versioning=versioning, modality=modality, task=task
     )
@@ -158,13 +163,20 @@ def replay_project(
     project: str | os.PathLike, *, output_dir: str | os.PathLike = ".", force: bool = False
 ) -> Scaffolded:
     """Generate again, from the answers written into `project`, the same files."""
-    return render(read_answers(project), output_dir=output_dir, force=force)
+    return render(read_answers(project), output_dir=output_dir, force=force, replaying=True)
 
 
 def render(
-    answers: Answers, *, output_dir: str | os.PathLike = ".", force: bool = False
+    answers: Answers,
+    *,
+    output_dir: str | os.PathLike = ".",
+    force: bool = False,
+    replaying: bool = False,
 ) -> Scaffolded:
-    """Render `answers` into ``output_dir/<slug>``; returns that folder and `answers`."""
+    """Render `answers` into ``output_dir/<slug>``; returns that folder and `answers`.
+
+    `replaying` says the name comes from a project's answers, so a clash is solved with
+    another output folder, not another name."""
     names = project_names(answers.name)
     context = _context(answers, names)
     out = Path(output_dir)
@@ -173,13 +185,15 @@ def render(
         raise ScaffoldError(
             f"the output folder {str(out)!r} is a file; pass a folder to --output-dir"
         )
+    # --replay keeps the project's name: only the folder it goes into can change.
+    elsewhere = "another --output-dir" if replaying else "another --name or --output-dir"
     if target.exists() and not force:
         raise ScaffoldError(
-            f"{str(target)!r} already exists; choose another --name or --output-dir, or pass "
-            "--force to write the template's files over it (your other files are kept)"
+            f"{str(target)!r} already exists; choose {elsewhere}, or pass --force to write "
+            "the template's files over it (your other files are kept)"
         )
     if target.exists() and not target.is_dir():
-        raise ScaffoldError(f"{str(target)!r} exists and is a file; choose another --name")
+        raise ScaffoldError(f"{str(target)!r} exists and is a file; choose {elsewhere}")
     _check_writable(out)
     created = _first_missing(out)
     try:

@@ -221,3 +221,70 @@ def test_replay_takes_no_other_choices(tmp_path: Path) -> None:
     result = scaffold("--replay", str(tmp_path), "--framework", "pytorch")
     assert result.exit_code == 2
     assert "Error: --replay takes no --framework: it replays them all" in result.output
+
+
+REGRESSION_REPORT = {
+    **REPORT,
+    "task": "regression",
+    "metric": "rmse",
+    "higher_is_better": False,
+    "best_classical": {**REPORT["best_classical"], "name": "ridge", "score": 3.2},
+    "best_deep_learning": {**REPORT["best_deep_learning"], "score": 3.5},
+    "profile": {"task": "regression", "modality": "tabular"},
+}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--task", "binary"],
+            "Error: --task binary contradicts the report, which measured a regression task in "
+            "rmse; leave --task out",
+        ),
+        (
+            ["--modality", "image"],
+            "Error: --modality image contradicts the report, which is about tabular data; leave "
+            "--modality out",
+        ),
+        (
+            ["--recipe", "text-sklearn"],
+            "Error: recipe text-sklearn is for text data but the report is about tabular data; "
+            "pick a tabular recipe ('advisor recipes list') or leave --recipe out",
+        ),
+    ],
+    ids=["task", "modality", "recipe-modality"],
+)
+def test_choices_the_report_fixes_cannot_be_contradicted(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    report = tmp_path / "regression.json"
+    report.write_text(json.dumps(REGRESSION_REPORT))
+    out = tmp_path / "out"
+    result = scaffold("--from-report", str(report), *args, "--output-dir", str(out), "--no-input")
+    assert (result.exit_code, result.output) == (1, message + "\n")
+    assert not out.exists()
+
+
+def test_a_report_task_given_again_is_accepted(tmp_path: Path) -> None:
+    report = tmp_path / "regression.json"
+    report.write_text(json.dumps(REGRESSION_REPORT))
+    result = scaffold("--from-report", str(report), "--task", "regression", "--tracking", "none",
+                      "--versioning", "none", "--name", "prices", "--output-dir", str(tmp_path),
+                      "--no-input")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answers = json.loads((tmp_path / "prices" / ".advisor-answers.json").read_text())
+    assert (answers["task"], answers["metric"]) == ("regression", "rmse")
+
+
+def test_replay_onto_an_existing_folder_says_what_replay_can_change(tmp_path: Path) -> None:
+    made = scaffold("--recipe", "text-sklearn", "--versioning", "none", "--name", "churn",
+                    "--output-dir", str(tmp_path), "--no-input")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    project = tmp_path / "churn"
+    result = scaffold("--replay", str(project), "--output-dir", str(tmp_path))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: '{project}' already exists; choose another --output-dir, or pass --force to "
+        "write the template's files over it (your other files are kept)\n",
+    )
