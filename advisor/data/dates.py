@@ -16,15 +16,18 @@ DATE_SAMPLE = 200  # values tried first, so a column of words is passed over che
 FORMAT_GUESSES = 5  # values a date format is guessed from (the first may be a typo)
 
 
-def parse_dates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def parse_dates(frame: pd.DataFrame, *, keep: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     """``frame`` with its text columns of dates as ``datetime64``, and notes naming them.
 
     A column is dates when one format (ISO, ``31.12.2024``, ``12/31/2024 10:00``, ...) reads
     at least :data:`DATE_SHARE` of its values; the values it cannot read become missing,
-    and the note counts them. Columns that already hold ``datetime64`` stay as they are.
+    and the note counts them. Columns that already hold ``datetime64`` stay as they are,
+    and so does the column ``keep`` (a target named by the user is taken as written).
     """
     notes = []
     for column in frame.columns:
+        if column == keep:
+            continue
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue

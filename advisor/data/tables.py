@@ -56,16 +56,16 @@ def load_table(
     if drop:
         frame = _drop_asked(frame, drop, target, path)
         notes.append(f"Dropped {_quoted(drop)}, as asked.")
-    frame, dated = parse_dates(frame)
+    frame, dated = parse_dates(frame, keep=target)
     notes += dated
     target, chosen = choose_target(frame, target, path)
     notes += chosen
-    time_column = time_column_for(frame, time_column, time_ordered, path)
-    if time_column == target:
+    if time_column is not None and time_column == target:
         raise DataError(
             f"Column '{target}' in {path} is both the target and the time column: choose "
             "another with --target or --time-column."
         )
+    time_column = time_column_for(frame, time_column, time_ordered, path)
     if time_ordered or time_column is not None:
         frame, ordered = order_by_time(frame, time_column)
         notes += ordered

@@ -65,6 +65,12 @@ def test_other_text_is_not_dates(tmp_path: Path, values: list[str]) -> None:
     assert not [note for note in data.notes if note.startswith("Dates")]
 
 
+def test_a_target_named_by_the_user_is_taken_as_written(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"x": range(30), "month": ["2024-01", "2024-02", "2024-03"] * 10})
+    data = load_dataset(_write(tmp_path, frame), target="month")
+    assert (data.task, data.class_names) == ("multiclass", ("2024-01", "2024-02", "2024-03"))
+
+
 def test_years_alone_are_not_dates() -> None:
     frame = pd.DataFrame({"year": pd.Series(["2021", "2022", "2020"] * 5, dtype="str")})
     parsed, notes = parse_dates(frame)
