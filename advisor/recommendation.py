@@ -4,10 +4,15 @@
 every rule of the knowledge base that fires for the profile, ranks the candidate models
 that apply to its task and modality by their summed scores, and decides:
 
+- the family of the top candidate when a rule that fired prefers it (a constraint such
+  as interpretability decides, whatever the scores and the check would say);
 - ``check`` when a rule that fired asks for it, or when the best classical and the best
   deep-learning candidate are less than :data:`CHECK_MARGIN` points apart (the rules
   cannot tell them apart: run ``advisor check`` on the data);
 - otherwise the family of the top candidate, ``classical`` or ``deep_learning``.
+
+Candidates a fired rule prefers come first, by score among themselves; the others follow,
+by score.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class FiredRule:
     source: str
     effect: tuple[tuple[str, float], ...] = ()  # (model, score change) for applicable models
     excluded: tuple[str, ...] = ()
+    preferred: tuple[str, ...] = ()  # applicable models ranked ahead of the rest
     asks_check: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -104,7 +110,8 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
         for model, delta in effect:
             scores[model] += delta
         dropped = tuple(model for model in rule.exclude if model in pool)
-        if not (effect or dropped or rule.verdict):
+        ahead = tuple(model for model in rule.prefer if model in pool)
+        if not (effect or dropped or ahead or rule.verdict):
             continue  # it names only models that do not apply here: nothing to report
         excluded.update(dropped)
         fired_rules.append(
@@ -114,13 +121,15 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
                 source=rule.source,
                 effect=effect,
                 excluded=dropped,
+                preferred=ahead,
                 asks_check=rule.verdict == "check",
             )
         )
     order = list(CANDIDATES)
+    preferred = {model for rule in fired_rules for model in rule.preferred}
     ranked = sorted(
         (name for name in pool if name not in excluded),
-        key=lambda name: (-scores[name], order.index(name)),
+        key=lambda name: (name not in preferred, -scores[name], order.index(name)),
     )
     candidates = tuple(_candidate(pool[name], round(scores[name], 2), profile) for name in ranked)
     if not candidates:
@@ -151,6 +160,13 @@ def _candidate(model: CandidateModel, score: float, profile: Profile) -> Candida
 
 
 def _decide(candidates: tuple[Candidate, ...], rules: list[FiredRule]) -> tuple[str, str]:
+    top = candidates[0]
+    preferring = [r.id for r in rules if top.model in r.preferred]
+    if preferring:
+        return top.family, (
+            f"Rule {preferring[0]} ranks the models it prefers ahead of the others, whatever "
+            f"their scores; {top.label} leads them."
+        )
     asking = [r.id for r in rules if r.asks_check]
     if asking:
         return "check", f"Rule {asking[0]} says the rules cannot decide here: measure it."

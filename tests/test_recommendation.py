@@ -115,6 +115,55 @@ def test_interpretability_favours_linear_models_and_single_trees() -> None:
     assert result.best("deep_learning").score < 0
 
 
+@pytest.mark.parametrize(
+    "profile",
+    [
+        Profile(task="binary", rows=200_000, complexity="complex", interpretable=True),
+        Profile(task="regression", rows=200_000, interpretable=True),
+        Profile(task="multiclass", modality="text", rows=50_000, interpretable=True),
+        Profile(task="multiclass", modality="image", rows=500_000, interpretable=True),
+    ],
+    ids=["large-complex-table", "large-regression-table", "text", "images"],
+)
+def test_interpretable_models_rank_first_whatever_their_scores(profile: Profile) -> None:
+    result = recommend(profile)
+    first = {"logistic_regression", "linear_regression", "sgd_linear", "linear_svm",
+             "decision_tree"}  # fmt: skip
+    models = [c.model for c in result.candidates]
+    ahead = [model in first for model in models]
+    assert ahead == sorted(ahead, reverse=True), models  # every preferred one before the rest
+    assert any(ahead)
+    rule = next(r for r in result.rules_fired if r.id == "constraint-interpretable")
+    assert set(rule.preferred) == first & set(models)
+    assert result.verdict == "classical"
+    assert result.reason == (
+        "Rule constraint-interpretable ranks the models it prefers ahead of the others, "
+        f"whatever their scores; {result.top.label} leads them."
+    )
+
+
+def test_interpretable_outranks_a_higher_scoring_black_box() -> None:
+    result = recommend(Profile(task="binary", rows=200_000, complexity="complex",
+                               interpretable=True))  # fmt: skip
+    scores = {c.model: c.score for c in result.candidates}
+    rank = [c.model for c in result.candidates]
+    assert scores["gradient_boosted_trees"] > scores["linear_svm"]
+    assert rank.index("linear_svm") < rank.index("gradient_boosted_trees")
+
+
+def test_unlabelled_table_fires_the_charts_no_labels_rule() -> None:
+    labelled = recommend(Profile(task="binary", rows=20_000))
+    unlabelled = recommend(Profile(task="binary", rows=20_000, labelled=False))
+    assert "chart-no-labels" in _fired(unlabelled)
+    assert "chart-no-labels" not in _fired(labelled)
+    rule = next(r for r in unlabelled.rules_fired if r.id == "chart-no-labels")
+    assert rule.source.startswith("scikit-learn, Choosing the right estimator")
+    scores = {c.model: c.score for c in unlabelled.candidates}
+    before = {c.model: c.score for c in labelled.candidates}
+    assert scores["mlp"] == before["mlp"] - 3
+    assert scores["logistic_regression"] == before["logistic_regression"] + 1
+
+
 def test_no_gpu_lowers_practicality_not_the_verdict_for_large_images() -> None:
     profile = Profile(task="multiclass", modality="image", rows=500_000)
     without = recommend(profile)

@@ -234,6 +234,10 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
             str(rank), candidate.label, _FAMILY[candidate.family], f"{candidate.score:g}"
         )
     console.print(ranking)
+    for rule in result.rules_fired:
+        if rule.preferred:
+            first = ", ".join(c.label for c in result.candidates if c.model in rule.preferred)
+            console.print(f"Ranked first by {rule.id}: {escape(first)}.", soft_wrap=True)
 
     console.print("[bold]Rules that fired[/bold]")
     for rule in result.rules_fired:

@@ -14,6 +14,8 @@ A rule file is YAML with a top-level ``rules:`` list. Each rule is plain data::
 
 ``when`` holds ``all`` or ``any`` over tests (``field``/``op``/``value``) or nested
 ``all``/``any`` blocks. ``effect`` may ``score`` candidates up or down, ``exclude`` them,
+``prefer`` some (they are ranked ahead of every other candidate, whatever the scores: a
+constraint such as interpretability is not one more piece of evidence to be outweighed),
 and set ``verdict: check`` (the rules cannot decide; measure). Everything is checked at
 load time against :mod:`advisor.rules.vocabulary`; nothing is evaluated as code.
 """
@@ -35,7 +37,7 @@ from advisor.rules import vocabulary as vocab
 from advisor.terms import suggest
 
 RULE_KEYS = ("id", "when", "effect", "because", "source")
-EFFECT_KEYS = ("score", "exclude", "verdict")
+EFFECT_KEYS = ("score", "exclude", "prefer", "verdict")
 EFFECT_VERDICTS = ("check",)
 BLOCKS = ("all", "any")
 TEST_KEYS = ("field", "op", "value")
@@ -99,6 +101,7 @@ class Rule:
     because: str
     source: str
     file: str
+    prefer: tuple[str, ...] = ()  # ranked ahead of every candidate the rule does not name
 
     def fires(self, profile: Profile) -> bool:
         return self.when.holds(profile)
@@ -169,12 +172,13 @@ def _parse_rule(raw: Any, path: Path, index: int) -> Rule:
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise RuleError(f"{where}: '{key}' must be a non-empty sentence.")
     when = _parse_condition(raw["when"], where)
-    score, exclude, verdict = _parse_effect(raw["effect"], where)
+    score, exclude, prefer, verdict = _parse_effect(raw["effect"], where)
     return Rule(
         id=rule_id,
         when=when,
         score=score,
         exclude=exclude,
+        prefer=prefer,
         verdict=verdict,
         because=" ".join(raw["because"].split()),
         source=" ".join(raw["source"].split()),
@@ -261,7 +265,7 @@ def _check_value(field: str, kind: str, value: Any, where: str) -> Any:
 
 def _parse_effect(
     raw: Any, where: str
-) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...], str | None]:
+) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...], tuple[str, ...], str | None]:
     if not isinstance(raw, Mapping) or not raw:
         raise RuleError(f"{where}: 'effect' must be a mapping with {', '.join(EFFECT_KEYS)}.")
     for key in raw:
@@ -276,18 +280,24 @@ def _parse_effect(
         if isinstance(delta, bool) or not isinstance(delta, (int, float)) or delta == 0:
             raise RuleError(f"{where}: the score for '{model}' must be a non-zero number.")
         score.append((model, float(delta)))
-    raw_exclude = raw.get("exclude", [])
-    if not isinstance(raw_exclude, list):
-        raise RuleError(f"{where}: 'exclude' must be a list of candidate models.")
-    for model in raw_exclude:
-        _check_model(model, where)
+    models: dict[str, list[str]] = {}
+    for key in ("exclude", "prefer"):
+        listed = raw.get(key, [])
+        if not isinstance(listed, list):
+            raise RuleError(f"{where}: '{key}' must be a list of candidate models.")
+        for model in listed:
+            _check_model(model, where)
+        models[key] = listed
+    both = sorted(set(models["exclude"]) & set(models["prefer"]))
+    if both:
+        raise RuleError(f"{where}: '{both[0]}' is both excluded and preferred; keep one.")
     verdict = raw.get("verdict")
     if verdict is not None and verdict not in EFFECT_VERDICTS:
         raise RuleError(
             f"{where}: unknown verdict '{verdict}'{suggest(str(verdict), EFFECT_VERDICTS)}; "
             "a rule can only ask for 'check'."
         )
-    return tuple(score), tuple(raw_exclude), verdict
+    return tuple(score), tuple(models["exclude"]), tuple(models["prefer"]), verdict
 
 
 def _check_model(model: Any, where: str) -> None:

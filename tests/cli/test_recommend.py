@@ -293,3 +293,14 @@ def test_drop_leaves_a_column_out_of_the_profile(cancer_csv: Path) -> None:
     assert result.exit_code == 0, result.output
     profile = json.loads(result.stdout)["profile"]
     assert profile["features"] == whole["profile"]["features"] - 2
+
+
+def test_interpretable_says_which_models_it_ranked_first() -> None:
+    result = _run("--task", "binary", "--rows", "200000", "--complexity", "complex",
+                  "--interpretable")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "Ranked first by constraint-interpretable: Decision tree, Logistic regression, "
+        "Linear model trained with SGD, Linear SVM.\n"
+    ) in result.output
+    assert "Verdict: a classical model." in result.output

@@ -101,6 +101,18 @@ def _one_rule(when: str = "", effect: str = "", extra: str = "") -> str:
             "the score for 'mlp' must be a non-zero number.",
         ),
         (
+            _one_rule(effect="prefer: [decision_tre]"),
+            "unknown candidate model 'decision_tre' (did you mean 'decision_tree'?).",
+        ),
+        (
+            _one_rule(effect="prefer: decision_tree"),
+            "'prefer' must be a list of candidate models.",
+        ),
+        (
+            _one_rule(effect="{prefer: [mlp], exclude: [mlp]}"),
+            "'mlp' is both excluded and preferred; keep one.",
+        ),
+        (
             _one_rule(extra="    becuase: typo\n"),
             "unknown key 'becuase' (did you mean 'because'?).",
         ),
@@ -123,6 +135,9 @@ def _one_rule(when: str = "", effect: str = "", extra: str = "") -> str:
         "unknown-model-close-match",
         "unknown-verdict",
         "zero-score",
+        "preferred-model-typo",
+        "prefer-not-a-list",
+        "excluded-and-preferred",
         "unknown-rule-key",
         "missing-source",
     ],
