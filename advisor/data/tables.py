@@ -18,6 +18,7 @@ from advisor.errors import DataError
 from advisor.terms import suggest
 
 NO_TEXT = "none"  # the text_column that turns text detection off
+TEXT_SAMPLE = 2_000  # values that tell free text from categories; more change nothing
 
 
 def load_table(
@@ -111,10 +112,11 @@ def load_table(
 
 
 def looks_like_text(series: pd.Series) -> bool:
-    """Free text: strings of several words, mostly distinct (not a category)."""
+    """Free text: strings of several words, mostly distinct (not a category), judged on the
+    first :data:`TEXT_SAMPLE` values."""
     if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
         return False
-    values = series.dropna().astype(str)
+    values = series.dropna().iloc[:TEXT_SAMPLE].astype(str)
     if values.empty:
         return False
     words = values.str.split().str.len().mean()
@@ -142,7 +144,9 @@ def _choose_text_column(
     detected = [c for c in frame.columns if looks_like_text(frame[c])]
     if not detected:
         return None, []
-    text_column = max(detected, key=lambda c: frame[c].astype(str).str.len().mean())
+    text_column = max(
+        detected, key=lambda c: frame[c].dropna().iloc[:TEXT_SAMPLE].astype(str).str.len().mean()
+    )
     return text_column, [
         f"Text: column '{text_column}' holds free text (use --text-column to choose another, or "
         f"--text-column {NO_TEXT} for none)."
