@@ -5,7 +5,10 @@ Everything the profile inference and the feasibility check know about data comes
 :func:`load_dataset` or :func:`load_example`, so both read it the same way and fail with the
 same messages. One module a kind of input: :mod:`~advisor.data.tables`,
 :mod:`~advisor.data.arrays`, :mod:`~advisor.data.images`, :mod:`~advisor.data.examples`;
-each hands its features and target to :func:`~advisor.data.dataset.make_dataset`.
+each hands its features and target to :func:`~advisor.data.dataset.make_dataset`. A table
+goes through :mod:`~advisor.data.reading` (cells, encodings, sampling) with
+:mod:`~advisor.data.decimals` (decimal commas), then :mod:`~advisor.data.dates` (date
+columns, time order) and :mod:`~advisor.data.target` (which column is the target).
 """
 
 from __future__ import annotations
