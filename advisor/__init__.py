@@ -37,9 +37,11 @@ _LAZY = {
     "Recommendation": "advisor.recommendation",
     "vocabulary": "advisor.rules.vocabulary",
     "run_check": "advisor.check.runner",
+    "compare_reports": "advisor.check.compare",
     "FeasibilityReport": "advisor.check.result",
     "write_report": "advisor.check.report",
     "scaffold_project": "advisor.scaffold.generate",
+    "Scaffolded": "advisor.scaffold.generate",
     "load_recipes": "advisor.scaffold.recipes",
     "Recipe": "advisor.scaffold.recipes",
 }

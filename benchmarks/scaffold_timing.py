@@ -34,7 +34,7 @@ def time_render(
     for _ in range(repeats):
         out = Path(tempfile.mkdtemp(dir=scratch))
         started = time.perf_counter()
-        project = scaffold_project(recipe, versioning=versioning, name="bench", output_dir=out)
+        project = scaffold_project(recipe, versioning=versioning, name="bench", output_dir=out).path
         seconds.append(time.perf_counter() - started)
     return statistics.median(seconds), project
 
