@@ -51,7 +51,7 @@ def draw() -> None:
         st.file_uploader(
             f"A CSV, TSV or Parquet table, an .npz with X and y, or a zip of an image folder "
             f"(one sub-folder per class), up to {limit} MB",
-            type=["csv", "tsv", "txt", "parquet", "pq", "npz", "zip"],
+            type=["csv", "tsv", "txt", "parquet", "pq", "npz", "zip", "gz"],
             key="upload",
         )
         left, right = st.columns(2)
