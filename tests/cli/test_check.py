@@ -333,3 +333,12 @@ def test_markdown_and_json_on_standard_output_are_refused_together() -> None:
         "Error: --format markdown and --json - both write to standard output: give --json a "
         "file path.\n"
     )
+
+
+def test_the_data_notes_are_shown_before_the_run(tmp_path) -> None:
+    rows = "".join(f"{i},,{i % 2}\n" for i in range(40))
+    data = _write(tmp_path, "t.csv", "a,b,churned\n" + rows)
+    result = _run(str(data), "--budget", "6")
+    assert result.exit_code == 0, result.output
+    assert "Dropped 'b': it has no values." in result.output
+    assert "Target: " in result.output  # which column was taken, and why
