@@ -266,7 +266,7 @@ def dated_sales(seed: int) -> Dataset:
     month_effect = np.where(dates.month.isin([11, 12]), 30.0, 0.0) - np.where(
         dates.month.isin([6, 7, 8]), 15.0, 0.0
     )
-    weekend = np.where(dates.dayofweek >= 5, 20.0, 0.0)
+    weekend = np.where(dates.day_of_week >= 5, 20.0, 0.0)
     cheap = np.where(price < 8, 25.0, 0.0)
     trend = 0.01 * np.arange(len(dates))
     y = 100 + month_effect + weekend + cheap + trend + 4.0 * rng.normal(size=len(dates))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 if TYPE_CHECKING:
@@ -77,19 +78,97 @@ class Float32(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None) -> Float32:
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # nothing to learn: a pipeline ending in it is fitted once its steps are
+
     def transform(self, X: Any) -> np.ndarray:
         return np.asarray(X, dtype=np.float32)
 
 
-def table_features(context: Context, *, scale: bool = True) -> Any:
-    """Impute, scale numbers, one-hot encode categories (capped at 20 levels each)."""
+TEXT_TREE_TERMS = 200  # the text terms trees see beside a table's columns (see table_features)
+
+
+class DateFeatures(TransformerMixin, BaseEstimator):
+    """Date columns → four numbers each: days since the earliest training date, year,
+    month and day of week. A missing date stays missing (NaN) for the imputer after it."""
+
+    def fit(self, X: Any, y: Any = None) -> DateFeatures:
+        self.origins_ = [_dates(X[c]).min() for c in X.columns]
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        parts = []
+        for column, origin in zip(X.columns, self.origins_, strict=True):
+            dates = _dates(X[column])
+            days = (dates - origin) / pd.Timedelta(days=1)
+            parts += [days, dates.dt.year, dates.dt.month, dates.dt.day_of_week]
+        return np.column_stack([np.asarray(p, dtype=np.float64) for p in parts])
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates on one clock: time-zone-aware ones in UTC, without the zone."""
+    dates = pd.to_datetime(values, utc=True)
+    return dates.dt.tz_localize(None)
+
+
+class KeyTerms(TransformerMixin, BaseEstimator):
+    """The ``k`` TF-IDF terms most associated with the target in the training rows
+    (chi-squared for classes, the F statistic for numbers), as a dense array.
+
+    Trees cannot take a sparse matrix of a hundred thousand terms; the terms a label
+    depends on are rarely the most frequent ones, so they are chosen by the target.
+    """
+
+    def __init__(self, *, k: int = TEXT_TREE_TERMS, task: str = "binary") -> None:
+        self.k = k
+        self.task = task
+
+    def fit(self, X: Any, y: Any) -> KeyTerms:
+        from sklearn.feature_selection import chi2, f_regression
+
+        test = f_regression if self.task == "regression" else chi2
+        scores = np.nan_to_num(test(X, y)[0], nan=0.0)
+        self.terms_ = np.sort(np.argsort(-scores, kind="stable")[: self.k])
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        chosen = X[:, self.terms_]
+        return chosen.toarray() if hasattr(chosen, "toarray") else np.asarray(chosen)
+
+
+def net_features(context: Context) -> Any:
+    """A network's input for a table: its columns scaled, and the key terms of a text
+    column beside them (see :class:`KeyTerms`), as dense float32.
+
+    The network reads the text's key terms, as trees do, rather than the whole TF-IDF
+    through an n-gram embedding: on a few thousand rows the embedding learns the random
+    words as readily as the ones that decide the label (see benchmarks/README.md).
+    """
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(table_features(context, text="key"), Float32())
+
+
+def table_features(context: Context, *, scale: bool = True, text: str = "all") -> Any:
+    """A table's columns in one ColumnTransformer: numbers imputed (and scaled), categories
+    one-hot encoded (capped at 20 levels each), dates as date features, and the text
+    column, if any, as TF-IDF beside them.
+
+    ``text`` says how the text column enters: ``"all"`` its whole TF-IDF (sparse, for
+    linear models and kernels), ``"key"`` the :class:`KeyTerms` (dense, for trees), or
+    ``"none"`` not at all (a network that reads the text through an encoder of its own).
+    """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    numeric = [SimpleImputer(strategy="median")] + ([StandardScaler()] if scale else [])
-    parts = [("numeric", make_pipeline(*numeric), list(context.numeric))]
+    def numbers(*first: Any) -> Any:
+        return make_pipeline(
+            *first, SimpleImputer(strategy="median"), *([StandardScaler()] if scale else [])
+        )
+
+    parts = [("numeric", numbers(), list(context.numeric))]
     if context.categorical:
         encoder = OneHotEncoder(
             handle_unknown="infrequent_if_exist", max_categories=20, sparse_output=False
@@ -98,6 +177,13 @@ def table_features(context: Context, *, scale: bool = True) -> Any:
             SimpleImputer(strategy="constant", fill_value="missing"), encoder
         )
         parts.append(("categorical", categorical, list(context.categorical)))
+    if context.dates:
+        parts.append(("dates", numbers(DateFeatures()), list(context.dates)))
+    if context.text_column is not None and text != "none":
+        words = text_features(context, max_features=50_000 if text == "key" else 100_000)
+        if text == "key":
+            words.steps.append(("keyterms", KeyTerms(task=context.task)))
+        parts.append(("text", words, [context.text_column]))
     return ColumnTransformer(parts, remainder="drop")
 
 
@@ -113,15 +199,17 @@ def text_features(context: Context, *, max_features: int = 100_000) -> Any:
 
 
 def model_features(context: Context, *, scale: bool = True) -> Any:
-    """The feature step for the context's modality: pixels, TF-IDF or table columns.
+    """The feature step for the context's data: pixels, TF-IDF, or a table's columns with
+    any text column among them.
 
-    ``scale=False`` leaves numbers as they are, for trees, which do not need it.
+    ``scale=False`` leaves numbers as they are, for trees, which do not need it; they see
+    the key terms of a text column, not its whole TF-IDF.
     """
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     if context.modality == "image":
         return make_pipeline(PixelFeatures(), StandardScaler()) if scale else PixelFeatures()
-    if context.modality == "text":
+    if context.text_only:
         return text_features(context)
-    return table_features(context, scale=scale)
+    return table_features(context, scale=scale, text="all" if scale else "key")

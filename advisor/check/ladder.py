@@ -19,10 +19,10 @@ import pandas as pd
 from advisor.check.boosting import BoostingUntil, TunedXGBoost
 from advisor.check.features import (
     CNN_SIDE,
-    Float32,
     PixelFeatures,
     PixelScale,
     model_features,
+    net_features,
     text_features,
 )
 from advisor.check.hardware import threads_for
@@ -50,6 +50,12 @@ class Context:
     # The MLP's hidden units, set once for the study (see NARROW_MLP_ROWS): a learning
     # curve's smaller fits keep the full fit's network.
     mlp_width: int = 256
+    dates: tuple[str, ...] = ()
+
+    @property
+    def text_only(self) -> bool:
+        """Whether text is the only input: the text ladder, not the table's."""
+        return self.modality == "text" and not (self.numeric or self.categorical or self.dates)
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,17 @@ class Candidate:
 def context_for(
     X: Any, task: str, modality: str, *, rows: int, seed: int, text_column: str | None
 ) -> Context:
-    """The ladder's view of the data: column kinds for tables, the text column for text,
-    the threads a fit may use and the MLP's width for ``rows`` training rows."""
+    """The ladder's view of the data: column kinds for tables (numbers, categories, dates
+    and the text column), the threads a fit may use and the MLP's width for ``rows``
+    training rows."""
     threads = threads_for(X)
     width = 128 if rows >= NARROW_MLP_ROWS else 256
     if modality == "image" or not isinstance(X, pd.DataFrame):
         return Context(task, modality, rows, seed, threads=threads, mlp_width=width)
     features = [c for c in X.columns if c != text_column]
-    numeric = tuple(c for c in features if pd.api.types.is_numeric_dtype(X[c]))
-    categorical = tuple(c for c in features if c not in numeric)
+    dates = tuple(c for c in features if pd.api.types.is_datetime64_any_dtype(X[c]))
+    numeric = tuple(c for c in features if c not in dates and pd.api.types.is_numeric_dtype(X[c]))
+    categorical = tuple(c for c in features if c not in numeric and c not in dates)
     return Context(
         task,
         modality,
@@ -94,6 +102,7 @@ def context_for(
         text_column=text_column,
         threads=threads,
         mlp_width=width,
+        dates=dates,
     )
 
 
@@ -106,7 +115,8 @@ def ladder(context: Context) -> list[Candidate]:
         else None
     )
     floor = Candidate("dummy", "baseline", 0.0, build_dummy, isolated=False)
-    if context.modality == "text":
+    # A text column beside other columns is one input among them: the table's ladder.
+    if context.text_only:
         return [
             floor,
             Candidate(
@@ -235,7 +245,8 @@ def build_naive_bayes(context: Context, deadline: float | None) -> Any:
 
 
 def build_mlp(context: Context, deadline: float | None) -> Any:
-    """The MLP of ``context.mlp_width`` hidden units on scaled features."""
+    """The MLP of ``context.mlp_width`` hidden units on scaled columns, reading any text
+    column beside them through an n-gram embedding."""
     from sklearn.pipeline import make_pipeline
 
     from advisor.check.neural import MLPNet
@@ -247,7 +258,7 @@ def build_mlp(context: Context, deadline: float | None) -> Any:
         seed=context.seed,
         threads=context.threads,
     )
-    return make_pipeline(model_features(context), Float32(), net)
+    return make_pipeline(net_features(context), net)
 
 
 def build_cnn(context: Context, deadline: float | None) -> Any:

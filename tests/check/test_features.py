@@ -8,7 +8,9 @@ import pytest
 
 from advisor.check.features import (
     CNN_SIDE,
+    DateFeatures,
     Float32,
+    KeyTerms,
     PixelFeatures,
     PixelScale,
     TextColumn,
@@ -96,3 +98,66 @@ def test_a_table_for_trees_is_left_unscaled() -> None:
     context = Context("binary", "tabular", rows=10, seed=0, numeric=("x",))
     numeric = model_features(context, scale=False).transformers[0][1]
     assert [name for name, _ in numeric.steps] == ["simpleimputer"]
+
+
+def test_dates_become_days_since_the_first_year_month_and_weekday() -> None:
+    frame = pd.DataFrame({"day": pd.to_datetime(["2024-01-03", "2024-01-01", None, "2025-03-09"])})
+    dates = DateFeatures().fit(frame.iloc[:2])  # 2024-01-01, a Monday, is the earliest
+    out = dates.transform(frame)
+    np.testing.assert_array_equal(out[0], [2, 2024, 1, 2])
+    np.testing.assert_array_equal(out[1], [0, 2024, 1, 0])
+    assert np.isnan(out[2]).all()  # a missing date stays missing, for the imputer
+    np.testing.assert_array_equal(out[3], [433, 2025, 3, 6])  # after the training dates
+
+
+def test_dates_with_a_time_zone_are_read_in_utc() -> None:
+    frame = pd.DataFrame({"at": pd.to_datetime(["2024-01-01 23:00"]).tz_localize("US/Eastern")})
+    np.testing.assert_array_equal(DateFeatures().fit_transform(frame)[0], [0, 2024, 1, 1])
+
+
+def test_a_table_puts_dates_and_text_beside_its_numbers_and_categories() -> None:
+    frame = pd.DataFrame(
+        {
+            "x": [1.0, 2.0, 3.0, 4.0],
+            "colour": ["red", "blue", "red", "blue"],
+            "day": pd.date_range("2024-01-01", periods=4),
+            "note": ["late parcel", "late parcel again", "fine", "fine fine"],
+        }
+    )
+    context = Context(
+        "binary",
+        "text",
+        rows=4,
+        seed=0,
+        numeric=("x",),
+        categorical=("colour",),
+        dates=("day",),
+        text_column="note",
+    )
+    step = table_features(context)
+    out = step.fit_transform(frame)
+    assert [name for name, _, _ in step.transformers] == ["numeric", "categorical", "dates", "text"]
+    vocabulary = step.named_transformers_["text"].steps[-1][1].vocabulary_
+    assert set(vocabulary) == {"late", "parcel", "late parcel", "fine"}
+    assert out.shape == (4, 1 + 2 + 4 + 4)
+    # Trees get the key terms, dense; a network gets them too (see net_features).
+    assert isinstance(
+        table_features(context, scale=False, text="key").fit_transform(frame, [0, 0, 1, 1]),
+        np.ndarray,
+    )
+    assert "text" not in [name for name, _, _ in table_features(context, text="none").transformers]
+
+
+def test_key_terms_are_the_terms_the_label_follows() -> None:
+    from scipy import sparse
+
+    rng = np.random.default_rng(0)
+    X = sparse.csr_matrix(rng.random((200, 50)) * (rng.random((200, 50)) < 0.2))
+    y = (X[:, 17].toarray()[:, 0] > 0).astype(int)
+    terms = KeyTerms(k=3).fit(X, y)
+    assert 17 in terms.terms_ and len(terms.terms_) == 3
+    out = terms.transform(X)
+    assert isinstance(out, np.ndarray) and out.shape == (200, 3)
+    regression = KeyTerms(k=1, task="regression").fit(X, X[:, 4].toarray()[:, 0] * 3.0)
+    assert regression.terms_.tolist() == [4]
+    assert KeyTerms(k=80).fit(X, y).terms_.shape == (50,)  # fewer terms than asked: all

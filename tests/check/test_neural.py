@@ -94,3 +94,24 @@ def test_the_cnn_learns_digits_and_stops_early() -> None:
     assert result.stopped_by is Stop.EARLY_STOPPING
     assert result.epochs < 35, result.epochs
     assert result.scores["accuracy"] > 0.98
+
+
+def test_the_mlp_reads_a_text_column_beside_the_numbers() -> None:
+    """The label is 1 when the amount is high or the comment asks for a refund: either
+    input alone ranks the rows at ROC AUC 0.77 or 0.82; only both reach 1."""
+    import pandas as pd
+
+    from advisor.check.fitting import fit_and_score
+    from advisor.check.ladder import context_for, ladder
+
+    rng = np.random.default_rng(0)
+    words = np.array([f"w{i}" for i in range(300)])
+    amount, refund = rng.uniform(-1, 1, size=2000), rng.random(2000) < 1 / 3
+    comments = [" ".join(rng.choice(words, size=12)) + (" refund" if r else "") for r in refund]
+    frame = pd.DataFrame({"amount": amount, "comment": comments})
+    y = ((amount > 0.5) | refund).astype(int)
+    context = context_for(frame, "binary", "text", rows=1500, seed=0, text_column="comment")
+    mlp = next(c for c in ladder(context) if c.name == "mlp")
+    rows = np.arange(2000)
+    fit = fit_and_score(mlp, context, frame, y, rows[:1500], rows[1500:], ("roc_auc",))
+    assert fit.scores["roc_auc"] > 0.97
