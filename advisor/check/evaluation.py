@@ -87,6 +87,17 @@ def make_splits(y: np.ndarray, task: str, *, seed: int, time_ordered: bool = Fal
     return Splits(folds=folds, description=words)
 
 
+def repeated_splits(
+    y: np.ndarray, task: str, *, seed: int, passes: int
+) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """The splits of ``passes`` more passes of :func:`make_splits`, each with its own
+    shuffle (the seeds after ``seed``), pass after pass. Not for rows in time order: they
+    split forward one way only."""
+    return tuple(
+        fold for r in range(1, passes + 1) for fold in make_splits(y, task, seed=seed + r).folds
+    )
+
+
 def score(
     metric: str,
     y_true: np.ndarray,

@@ -10,6 +10,12 @@ the classical ladder leaves over:
 On one lane the network runs first and then the ladder. On two lanes (small data, two
 free cores) the network and its curve run in one lane until the curves' end, the ladder
 and then the best classical model's curve in the other.
+
+Most small datasets finish all of that in a fraction of the budget. The time the first
+pass leaves before the curves' end is spent on statistical power, and on nothing else:
+more passes of cross-validation (other shuffles) of the best classical and the best
+neural model, so that the paired test sees more pairs. :func:`passes_that_fit` says how
+many fit, from the two models' fit times; none run past the curves' end.
 """
 
 from __future__ import annotations
@@ -32,6 +38,13 @@ MIN_MARGIN = 0.25  # seconds: the least of that margin
 # Of its slot, at most this much of torch's import is not the network's time (and never
 # past the curves' end: the guards, the statistics and the report come after it).
 GRACE_SHARE = 0.25
+
+# Passes of cross-validation at most for the two compared models: the first and two more.
+CV_PASSES = 3
+# A pass is started only when this many times its estimated cost fits in the time left:
+# fit times vary between shuffles and on a busy machine.
+PASS_SAFETY = 1.5
+CHILD_START = 0.5  # seconds: starting a child and handing it the data
 
 Clock = Callable[[], float]
 
@@ -93,6 +106,11 @@ class TimePlan:
     inspection_end: float
 
     @property
+    def repeats_end(self) -> float:
+        """When the repeated passes must end: the curves' end, so the report keeps its time."""
+        return self.curve_end
+
+    @property
     def start_up(self) -> float:
         """Seconds of the budget that reading the data and starting the workers took."""
         return self.work.start - self.budget.start
@@ -133,3 +151,27 @@ def plan_time(budget: Budget, work: Budget, *, lanes: int) -> TimePlan:
         curve_end=curve_end,
         inspection_end=budget.end - REPORT_SHARE * budget.seconds,
     )
+
+
+def passes_that_fit(
+    seconds_left: float,
+    *,
+    classical: float,
+    neural: float,
+    start_up: float,
+    lanes: int,
+    folds: int,
+    most: int,
+) -> int:
+    """How many more passes of cross-validation of the two compared models fit in
+    ``seconds_left`` (at most ``most``).
+
+    A pass costs ``folds`` fits of each model (``classical`` and ``neural`` seconds per
+    fit): side by side on two lanes, one after the other on one. Starting the two children
+    and ``start_up`` (the network's torch import) are paid once. The whole is planned at
+    ``PASS_SAFETY`` times its estimate.
+    """
+    fits = (folds * classical, folds * neural)
+    per_pass = max(max(fits) if lanes > 1 else sum(fits), 1e-3)
+    usable = seconds_left / PASS_SAFETY - 2 * CHILD_START - start_up
+    return max(0, min(most, int(usable / per_pass)))

@@ -7,7 +7,8 @@ The order of a run (the windows are those of :mod:`advisor.check.plan`):
 2. start the honesty guards and the profile beside everything else;
 3. run the study (:mod:`.study`): the network with its own share of the budget and then its
    learning curve, the dummy floor, the classical ladder, the best classical model's curve,
-   each job on the executor (:mod:`.executor`), killed at the end of its slot;
+   each job on the executor (:mod:`.executor`), killed at the end of its slot; then, in the
+   time left, more passes of cross-validation of the two compared models (:mod:`.plan`);
 4. collect the guards, judge what the run can say (:mod:`.verdict`: a verdict by the
    paired rule, no signal above the dummy floor, or a family not measured), and write the
    report.
@@ -23,11 +24,11 @@ import numpy as np
 from advisor.check import worker
 from advisor.check.aggregate import ranked
 from advisor.check.curve import describe_curve
-from advisor.check.evaluation import make_splits, metrics_for
+from advisor.check.evaluation import make_splits, metrics_for, repeated_splits
 from advisor.check.executor import Executor, LocalExecutor, Running
 from advisor.check.ladder import context_for, ladder
 from advisor.check.messages import DataProfile, GuardWarnings, InspectRequest, StudyData
-from advisor.check.plan import Budget, TimePlan, plan_time, work_budget
+from advisor.check.plan import CV_PASSES, Budget, TimePlan, plan_time, work_budget
 from advisor.check.result import FeasibilityReport, ModelResult
 from advisor.check.sampling import sample_for_budget
 from advisor.check.study import Progress, Study
@@ -79,12 +80,18 @@ def run_check(
     # Lanes are judged before the guards' worker below counts as other work.
     plan = plan_time(clock, work, lanes=executor.lanes(context))
     inspection = executor.start(worker.inspect, None, InspectRequest(data, seed))
+    extra = (
+        ()
+        if time_ordered
+        else repeated_splits(np.asarray(data.y), data.task, seed=seed, passes=CV_PASSES - 1)
+    )
     study = Study(
         StudyData(data.X, np.asarray(data.y), splits.folds, metrics),
         context,
         ladder(context),
         plan,
         executor,
+        repeat_folds=extra,
     )
     study.run(notify)
 
@@ -120,11 +127,12 @@ def run_check(
         dataset=data.name,
         rows=data.rows,
         rows_total=int(dataset.rows_total or dataset.rows),
-        evaluation=splits.description,
+        evaluation=_evaluation_words(splits.description, study.repeats, len(splits.folds)),
         seed=seed,
         other_metrics=metrics[1:],
         outcome=judgement.outcome,
         unmeasured=judgement.unmeasured,
+        repeats=study.repeats,
     )
     notify("finished", {"verdict": report.verdict, "sentence": report.sentence()})
     return report
@@ -148,6 +156,17 @@ def _check_parameters(*, budget: Any, seed: Any) -> None:
         raise ParameterError(
             f"The 'seed' parameter of check must be an int >= 0. Got {seed!r} instead."
         )
+
+
+def _evaluation_words(first: str, repeats: int, folds: int) -> str:
+    """How the splits were made; with repeated passes, the first pass's words, then "; "
+    and the passes (the words up to "; " are the first pass's, whatever the time allowed)."""
+    if repeats <= 1:
+        return first
+    return (
+        f"{first}; the compared models and the floor over {repeats} passes, each with its "
+        f"own shuffle ({repeats * folds} paired splits)"
+    )
 
 
 def _inspected(inspection: Running, plan: TimePlan, data: Any) -> tuple[list[str], dict[str, Any]]:

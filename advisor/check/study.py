@@ -9,13 +9,15 @@ back is turned into results by the pure functions of :mod:`advisor.check.aggrega
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.check import aggregate, worker
-from advisor.check.executor import Executor
+from advisor.check.executor import Executor, Running
 from advisor.check.ladder import Candidate, Context
 from advisor.check.lanes import Job, run_jobs
 from advisor.check.messages import (
@@ -27,7 +29,7 @@ from advisor.check.messages import (
     Imported,
     StudyData,
 )
-from advisor.check.plan import Slot, TimePlan
+from advisor.check.plan import PASS_SAFETY, Slot, TimePlan, passes_that_fit
 from advisor.check.result import CurvePoint, ModelResult
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -52,6 +54,11 @@ class Study:
     curve_points: dict[tuple[str, float], CurvePoint] = field(default_factory=dict)
     # Per model, why a curve fit could not be made (an error, not the clock).
     curve_failures: dict[str, str] = field(default_factory=dict)
+    # The splits of the passes of cross-validation after the first, pass after pass, for
+    # the time the first pass leaves (empty: no repeats).
+    repeat_folds: tuple[tuple[Any, Any], ...] = ()
+    repeats: int = 1  # passes of cross-validation the compared models completed
+    imported: float = 0.0  # seconds the network's child spent importing torch
 
     def __post_init__(self) -> None:
         self.by_name = {c.name: c for c in self.candidates}
@@ -59,7 +66,8 @@ class Study:
         self.ladder_done = threading.Event()  # every candidate but the network has a result
 
     def run(self, notify: Progress) -> None:
-        """Run every job, then keep the results in ladder order, however the lanes ran."""
+        """Run every job, then keep the results in ladder order, however the lanes ran;
+        then the repeated passes in the time left (see :meth:`repeat`)."""
         run_jobs(
             self.jobs(),
             lanes=self.plan.lanes,
@@ -68,6 +76,9 @@ class Study:
             on_interrupt=self.executor.stop_all,
         )
         self.results.sort(key=lambda r: self.rank[r.name])
+        if self.repeat_folds:
+            job = Job("repeats", 1.0, self.plan.repeats_end, self.repeat)
+            run_jobs([job], lanes=1, notify=notify, on_interrupt=self.executor.stop_all)
 
     def jobs(self) -> list[Job]:
         """The ladder's jobs in the order they run, then the classical curve's points
@@ -158,6 +169,7 @@ class Study:
         def arrived(message: Any) -> None:
             if isinstance(message, Imported):  # torch's import is start-up, not training
                 running.extend(message.seconds)
+                self.imported = message.seconds
             elif isinstance(message, FoldScored):
                 folds.append(message)
                 if len(folds) == len(self.data.folds) and curve:
@@ -197,6 +209,84 @@ class Study:
         if failed:
             self.curve_failures.setdefault(candidate.name, failed[0])
         self._point(candidate, fraction, fits, outcome.status, notify)
+
+    # --- repeated passes ----------------------------------------------------------------------
+
+    def repeat(self, slot: Slot, notify: Progress) -> None:
+        """More passes of cross-validation of the best classical and the best neural model
+        (and the floor, which costs nothing), as many as fit in ``slot``
+        (:func:`~advisor.check.plan.passes_that_fit`), on the same splits for all three.
+
+        A model that the clock cut short in the first pass gets as much time per fit as its
+        fits took there, so that the pairs compare like with like; one that stopped by
+        itself gets more, so as to stop by itself again. Only passes that both models
+        completed count: their scores become the models' ``repeat_scores``, and
+        ``repeats`` counts the passes.
+        """
+        c, n = self.best("classical"), self.best("deep_learning")
+        floor = next((f for f in self.candidates if f.family == "baseline"), None)
+        if c is None or n is None:
+            return
+        k = len(self.data.folds)
+        passes = passes_that_fit(
+            slot.deadline - time.monotonic(),
+            classical=c.fit_seconds,
+            neural=n.fit_seconds,
+            start_up=self.imported,
+            lanes=self.plan.lanes,
+            folds=k,
+            most=len(self.repeat_folds) // k,
+        )
+        if not passes:
+            return
+        data = StudyData(
+            self.data.X, self.data.y, self.repeat_folds[: passes * k], self.data.metrics
+        )
+        notify("repeats_start", {"name": f"{c.name}, {n.name}", "passes": passes})
+
+        def start(model: ModelResult) -> Running:
+            per_fit = model.fit_seconds * (1.0 if model.deadline_stops.any else PASS_SAFETY)
+            return self._start_pass(self.by_name[model.name], data, passes * k * per_fit, slot)
+
+        side_by_side = self.plan.lanes > 1
+        first = start(c)
+        second = start(n) if side_by_side else None
+        scored_c = self._wait_pass(first, slot.deadline)
+        scored_n = self._wait_pass(second or start(n), slot.deadline)
+        done = sorted(_complete(scored_c, passes, k) & _complete(scored_n, passes, k))
+        by_name = {c.name: scored_c, n.name: scored_n}
+        if floor is not None and done:
+            sent: list[Any] = []
+            request = EvaluateRequest(floor, self.context, fits_end=slot.soft_end)
+            worker.evaluate(sent.append, data, request)
+            by_name[floor.name] = {m.fold: m for m in sent if isinstance(m, FoldScored)}
+        metric = self.data.metrics[0]
+        for index, result in enumerate(self.results):
+            if result.name in by_name and done:
+                scored = by_name[result.name]
+                scores = tuple(
+                    float(scored[p * k + i].fit.scores[metric]) for p in done for i in range(k)
+                )
+                self.results[index] = dataclasses.replace(result, repeat_scores=scores)
+        self.repeats = 1 + len(done)
+        notify("repeats_finish", {"name": f"{c.name}, {n.name}", "repeats": self.repeats})
+
+    def _start_pass(
+        self, candidate: Candidate, data: StudyData, seconds: float, slot: Slot
+    ) -> Running:
+        """Start ``candidate``'s fits on ``data``; a cooperative fit gets ``seconds`` in
+        all, as in the first pass, and stops by the slot's soft end whatever happens."""
+        request = EvaluateRequest(
+            candidate,
+            self.context,
+            fits_end=min(time.monotonic() + seconds, slot.soft_end),
+            grace=max(0.0, slot.soft_end - time.monotonic() - seconds),
+        )
+        return self.executor.start(worker.evaluate, data, request)
+
+    def _wait_pass(self, running: Running, deadline: float) -> dict[int, FoldScored]:
+        outcome = running.wait(deadline=deadline)
+        return {m.fold: m for m in outcome.messages if isinstance(m, FoldScored)}
 
     # --- results ------------------------------------------------------------------------------
 
@@ -255,3 +345,8 @@ class Study:
             "total": len(self.candidates),
             **extra,
         }
+
+
+def _complete(scored: dict[int, FoldScored], passes: int, folds: int) -> set[int]:
+    """The passes of which every split was scored."""
+    return {p for p in range(passes) if all(p * folds + i in scored for i in range(folds))}

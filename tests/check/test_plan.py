@@ -50,3 +50,30 @@ def test_a_slot_asks_a_cooperative_fit_to_stop_before_its_kill() -> None:
     assert slot.grace(latest=100.0) == pytest.approx(2.5)
     assert slot.grace(latest=21.0) == pytest.approx(1.0)
     assert slot.grace(latest=15.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("seconds_left", "lanes", "passes"),
+    [
+        (100.0, 1, 2),  # plenty: at most two more passes
+        # one pass: 5 × (0.4 + 1.0) = 7 s; with two children (1 s) and the import (2 s),
+        # 1.5 × (3 + 7) = 15 s for one, 1.5 × (3 + 14) = 25.5 s for two
+        (25.0, 1, 1),
+        (25.5, 1, 2),
+        (14.9, 1, 0),
+        # side by side, a pass takes the longer model's 5 s: 1.5 × (3 + 10) = 19.5 s for two
+        (19.5, 2, 2),
+        (0.0, 2, 0),
+    ],
+    ids=["plenty", "one-pass", "two-passes", "too-little", "two-lanes", "none-left"],
+)
+def test_the_time_the_first_pass_leaves_buys_whole_passes(seconds_left, lanes, passes) -> None:
+    fit = plan.passes_that_fit(
+        seconds_left, classical=0.4, neural=1.0, start_up=2.0, lanes=lanes, folds=5, most=2
+    )
+    assert fit == passes
+
+
+def test_repeats_end_with_the_curves_leaving_the_report_its_time() -> None:
+    work = Budget(100.0, start=0.0)
+    assert plan_time(work, work, lanes=1).repeats_end == pytest.approx(92.0)

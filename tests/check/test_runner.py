@@ -239,6 +239,15 @@ def test_pure_noise_is_no_signal_not_a_verdict(monkeypatch) -> None:
     assert (report.outcome, report.verdict, report.unmeasured) == ("no_signal", "tie", ())
     assert report.sentence().startswith("No signal: no model beats the dummy floor (")
     assert report.to_dict()["outcome"] == "no_signal"
+    # However many passes the time allowed, the words and the pairs say the same.
+    passes = (
+        f"; the compared models and the floor over {report.repeats} passes, each with its own "
+        f"shuffle ({5 * report.repeats} paired splits)"
+    )
+    assert report.evaluation == "stratified 5-fold cross-validation" + (
+        passes if report.repeats > 1 else ""
+    )
+    assert report.pairs == 5 * report.repeats
     validate(report.to_dict())
 
 
