@@ -125,10 +125,10 @@ def describe_curve(
         f"{n[first]:.4f} → {n[last]:.4f} and {best_c.name} {c[first]:.4f} → {c[last]:.4f}"
     )
     higher = METRICS[metric].higher_is_better
-    lead = _gap_words(found.gaps[-1], higher)
+    lead = gap_words(found.gaps[-1], higher)
     if found.leads:
         leads = (
-            f": {best_n.name} leads at every size, by {_gap_words(found.gaps[0], higher)} at "
+            f": {best_n.name} leads at every size, by {gap_words(found.gaps[0], higher)} at "
             f"{first:.0%} and {lead} at {last:.0%}"
         )
         if found.gaining:
@@ -148,5 +148,6 @@ def describe_curve(
     return words + ": the gap stays about the same as data grows (within the noise of the folds)."
 
 
-def _gap_words(gap: float, higher: bool) -> str:
+def gap_words(gap: float, higher: bool) -> str:
+    """A gap as people read it: in score units, or relative for an error metric."""
     return f"{gap:.4f}" if higher else f"{gap:.1%} (relative)"

@@ -10,8 +10,8 @@ The order of a run (the windows are those of :mod:`advisor.check.plan`):
    each job on the executor (:mod:`.executor`), killed at the end of its slot; then, in the
    time left, more passes of cross-validation of the two compared models (:mod:`.plan`);
 4. collect the guards, judge what the run can say (:mod:`.verdict`: a verdict by the
-   paired rule, no signal above the dummy floor, or a family not measured), and write the
-   report.
+   paired rule, no signal above the dummy floor, or a family not measured), advise on a
+   tie that too small a budget may explain (:mod:`.advice`), and write the report.
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ from typing import Any
 import numpy as np
 
 from advisor.check import worker
+from advisor.check.advice import Run, advise
 from advisor.check.aggregate import ranked
-from advisor.check.curve import describe_curve
+from advisor.check.curve import describe_curve, trend
 from advisor.check.evaluation import make_splits, metrics_for, repeated_splits
 from advisor.check.executor import Executor, LocalExecutor, Running
 from advisor.check.ladder import context_for, ladder
 from advisor.check.messages import DataProfile, GuardWarnings, InspectRequest, StudyData
 from advisor.check.plan import CV_PASSES, Budget, TimePlan, plan_time, work_budget
 from advisor.check.result import FeasibilityReport, ModelResult
-from advisor.check.sampling import sample_for_budget
+from advisor.check.sampling import sample_for_budget, seconds_for_rows
 from advisor.check.study import Progress, Study
 from advisor.check.verdict import judge
 from advisor.errors import CheckError, ParameterError
@@ -105,6 +106,20 @@ def run_check(
     warnings += _unfinished_warning(study.results, best_c)
     floor = next((m for m in study.results if m.family == "baseline"), None)
     judgement = judge(metrics[0], best_c, best_n, floor)
+    advice = advise(
+        judgement.verdict,
+        judgement.outcome,
+        best_n,
+        trend(curve, best_c, best_n, metrics[0]) if best_c and best_n else None,
+        Run(
+            metric=metrics[0],
+            budget=float(budget),
+            start_up=plan.start_up,
+            rows=data.rows,
+            rows_total=int(dataset.rows_total or dataset.rows),
+            seconds_for_rows=lambda rows: seconds_for_rows(dataset, rows),
+        ),
+    )
     report = FeasibilityReport(
         task=data.task,
         modality=data.modality,
@@ -133,6 +148,7 @@ def run_check(
         outcome=judgement.outcome,
         unmeasured=judgement.unmeasured,
         repeats=study.repeats,
+        advice=advice,
     )
     notify("finished", {"verdict": report.verdict, "sentence": report.sentence()})
     return report

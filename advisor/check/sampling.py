@@ -33,6 +33,18 @@ def row_cap(dataset: Any, budget: float) -> int:
     return int(np.clip(cap, MIN_CAP, MAX_ROWS))
 
 
+def seconds_for_rows(dataset: Any, rows: int) -> float:
+    """The models' seconds whose row cap keeps ``rows`` rows of this data: the inverse of
+    :func:`row_cap`, which grows in proportion to the seconds (below ``MAX_ROWS``)."""
+    if rows > MAX_ROWS:
+        return float("inf")
+    if dataset.modality == "image":
+        return rows * max(1, int(np.prod(np.asarray(dataset.X).shape[1:]))) / PIXELS_PER_SECOND
+    if dataset.modality == "text":
+        return rows / TEXT_ROWS_PER_SECOND
+    return rows * max(1, dataset.X.shape[1]) / CELLS_PER_SECOND
+
+
 def sample_for_budget(
     dataset: Any, *, budget: float, seed: int, seconds: float | None = None
 ) -> tuple[Any, str | None]:

@@ -6,12 +6,14 @@ smooth target that a neural network wins) are marked slow but still run.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
 
 from advisor.check import runner
 from advisor.check.children import warm_up
@@ -218,6 +220,61 @@ def test_fits_that_fail_on_one_class_time_windows_are_failures_not_lack_of_time(
     assert "Failed: logistic (ValueError: This solver needs samples" in warning
     assert warning.endswith("a larger --budget does not change a failure.")
     assert "logistic" not in warning.split("Failed:")[0]  # not among those out of time
+
+
+class StoppedLogistic(ClassifierMixin, BaseEstimator):
+    """A logistic regression that says how it stopped (``stopped_by_``), as a network that
+    its deadline or its early stopping ended does."""
+
+    def __init__(self, stopped: str = "deadline") -> None:
+        self.stopped = stopped
+
+    def fit(self, X, y):
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_, self.stopped_by_ = self.model_.classes_, self.stopped
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def _logistic(context, deadline):
+    return LogisticRegression()
+
+
+def _stopped(stopped, context, deadline):
+    return StoppedLogistic(stopped)
+
+
+@pytest.mark.parametrize(
+    ("stopped_by", "advised"),
+    [("deadline", True), ("early_stopping", False)],
+    ids=["cut-off-while-improving", "stopped-by-itself"],
+)
+def test_a_tie_with_a_network_cut_off_while_improving_gets_advice(
+    monkeypatch, stopped_by, advised
+) -> None:
+    """The same model in both families: a tie, which the network's deadline makes advice."""
+    real_ladder = runner.ladder
+
+    def ladder(context):
+        floor = next(c for c in real_ladder(context) if c.family == "baseline")
+        net = Candidate("net", "deep_learning", 1.0, functools.partial(_stopped, stopped_by))
+        return [net, floor, Candidate("lr", "classical", 1.0, _logistic)]
+
+    monkeypatch.setattr(runner, "ladder", ladder)
+    # Enough time for torch's import on a busy machine; the fits themselves take little.
+    report = runner.run_check(_small_table(), budget=30, seed=0)
+    assert (report.verdict, report.outcome) == ("tie", "measured")
+    if advised:
+        assert report.advice.startswith(
+            "The budget was too small to tell: net was still improving when its time ran out "
+            "in 5 of 5 splits ("
+        )
+        assert report.sentence().endswith(report.advice)
+        assert report.to_dict()["advice"] == report.advice
+    else:
+        assert report.advice is None and report.to_dict()["advice"] is None
 
 
 def _noise(rows: int = 200) -> Dataset:

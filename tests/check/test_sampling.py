@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from advisor.check.sampling import MAX_ROWS, row_cap, sample_for_budget
+from advisor.check.sampling import MAX_ROWS, row_cap, sample_for_budget, seconds_for_rows
 from advisor.data import Dataset
 
 
@@ -46,3 +46,11 @@ def test_the_cap_follows_the_kind_of_data() -> None:
     assert row_cap(text, 60) == 400 * 60
     assert row_cap(text, 10_000) == MAX_ROWS
     assert row_cap(text, 0.1) == 1_000  # never fewer than this
+
+
+def test_seconds_for_rows_inverts_the_row_cap() -> None:
+    frame = pd.DataFrame(np.zeros((10, 8)))
+    table = Dataset(X=frame, y=np.zeros(10), task="regression", modality="tabular", name="t")
+    assert seconds_for_rows(table, 25_000) == 5.0  # 40,000 cells a second over 8 columns
+    assert row_cap(table, seconds_for_rows(table, 25_000)) == 25_000
+    assert seconds_for_rows(table, 10**6) == float("inf")  # never sampled to so many
