@@ -87,6 +87,13 @@ def title(report: Any) -> str:
     return f"{metric_display(report.metric)}, {better} is better"
 
 
+def leaderboard_splits(report: Any) -> str:
+    """The splits the leaderboard's scores come from: the first pass of cross-validation.
+    The report's ``evaluation`` words add the repeated passes after "; ": those serve the
+    paired comparison, not the leaderboard."""
+    return report.evaluation.split("; ")[0]
+
+
 def margin_words(report: Any) -> str:
     """The margin in words: in score units, or relative for an error metric."""
     if report.margin is None:

@@ -93,6 +93,17 @@ def test_rows_keep_the_reports_order_and_fit_under_the_columns(report) -> None:
     )
 
 
+def test_the_leaderboard_names_the_first_pass_it_ranks(report) -> None:
+    assert view.leaderboard_splits(report) == "stratified 5-fold cross-validation"
+    repeated = dataclasses.replace(
+        report,
+        evaluation="stratified 5-fold cross-validation; the compared models and the floor over "
+        "3 passes, each with its own shuffle (15 paired splits)",
+    )
+    assert view.leaderboard_splits(repeated) == "stratified 5-fold cross-validation"
+    assert "over 3 passes" in view.facts(repeated)
+
+
 def test_title_says_which_way_is_better(report) -> None:
     assert view.title(report) == "accuracy, higher is better"
     errors = dataclasses.replace(report, metric="rmse", higher_is_better=False)
