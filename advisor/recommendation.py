@@ -40,6 +40,7 @@ class Candidate:
     score: float
     label: str  # for people: "Gradient-boosted trees (XGBoost)"
     recipe: str  # the recipe that would scaffold a project for it
+    project_model: str  # what that project builds: advisor scaffold --model
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,7 +49,13 @@ class Candidate:
             "score": self.score,
             "label": self.label,
             "recipe": self.recipe,
+            "project_model": self.project_model,
         }
+
+    @property
+    def scaffold_command(self) -> str:
+        """The command that starts a project for this candidate."""
+        return f"advisor scaffold --recipe {self.recipe} --model {self.project_model}"
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,12 @@ def _candidate(model: CandidateModel, score: float, profile: Profile) -> Candida
     if profile.gpu and model.family == "deep_learning":
         recipe = GPU_RECIPES.get(recipe, recipe)
     return Candidate(
-        model=model.name, family=model.family, score=score, label=model.label, recipe=recipe
+        model=model.name,
+        family=model.family,
+        score=score,
+        label=model.label,
+        recipe=recipe,
+        project_model=model.project_model(profile.modality),
     )
 
 

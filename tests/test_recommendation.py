@@ -199,6 +199,7 @@ def test_json_form_is_stable() -> None:
         "score": result.top.score,
         "label": "Gradient-boosted trees (XGBoost)",
         "recipe": "tabular-xgboost",
+        "project_model": "xgboost",
     }
     assert set(data["rules_fired"][0]) == {"id", "because", "source"}
     assert Profile.from_dict(data["profile"]) == result.profile

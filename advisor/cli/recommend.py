@@ -20,7 +20,7 @@ from advisor.profile import COMPLEXITIES, Profile
 from advisor.terms import MODALITIES, TASKS
 
 if TYPE_CHECKING:
-    from advisor.recommendation import Recommendation
+    from advisor.recommendation import Candidate, Recommendation
 
 _FAMILY = {"classical": "classical", "deep_learning": "deep learning"}
 _VERDICT = {
@@ -248,7 +248,10 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
             Padding(f"[dim]Source: {escape(rule.source)}[/dim]", (0, 0, 0, 4), expand=False)
         )
     console.print(f"\n[bold]Verdict: {_VERDICT[result.verdict]}.[/bold] {escape(result.reason)}")
-    console.print(f"Top candidate: {escape(result.top.label)}. Recipe: {result.recipe}.")
+    # Whole lines, never wrapped: they end in a command to copy.
+    console.print(
+        f"Top candidate: {escape(result.top.label)}. {_recipe(result.top)}", soft_wrap=True
+    )
     if result.verdict == "check":
         if data is None:
             command = "advisor check DATA.csv --target COLUMN"
@@ -256,9 +259,21 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
             command = f"advisor check {shlex.quote(str(data))}"
             if target is not None:
                 command += f" --target {shlex.quote(target)}"
-        console.print(f"Next: {command}")
+        console.print(f"Next: {command}", soft_wrap=True)
     else:
-        console.print(f"Next: advisor scaffold --recipe {result.recipe}")
+        console.print(f"Next: {result.top.scaffold_command}", soft_wrap=True)
+
+
+def _recipe(candidate: Candidate) -> str:
+    """The recipe for a candidate and what its project builds."""
+    from advisor.scaffold.recipes import get_recipe
+    from advisor.scaffold.vocabulary import building
+
+    framework = get_recipe(candidate.recipe).framework
+    line = f"Recipe: {candidate.recipe}, building {building(candidate.project_model, framework)}"
+    if candidate.model == "pretrained_finetune":
+        line += " from scratch (no recipe fine-tunes a pretrained model yet)"
+    return line + "."
 
 
 def _format(name: str, value: Any) -> str:

@@ -35,6 +35,12 @@ def _one_of(field: str) -> str:
 @click.option("--versioning", metavar="V", help=_one_of("versioning"))
 @click.option("--modality", metavar="M", help=_one_of("modality"))
 @click.option("--task", metavar="T", help=_one_of("task"))
+@click.option(
+    "--model",
+    metavar="M",
+    help="The model the project builds [default: the recipe's, or the report's best]: "
+    + _one_of("model"),
+)
 @click.option("--name", help="The project's name; its folder and package are made from it.")
 @click.option(
     "--output-dir",
@@ -63,6 +69,7 @@ def scaffold(
     versioning: str | None,
     modality: str | None,
     task: str | None,
+    model: str | None,
     name: str | None,
     output_dir: Path,
     replay: Path | None,
@@ -98,6 +105,7 @@ def scaffold(
         versioning=versioning,
         modality=modality,
         task=task,
+        model=model,
         name=name,
         output_dir=output_dir,
         baseline=baseline,
@@ -107,7 +115,10 @@ def scaffold(
 
 
 def _choices(options: dict) -> dict[str, str | None]:
-    names = ("recipe", "report", "framework", "tracking", "versioning", "modality", "task", "name")
+    names = (
+        "recipe", "report", "framework", "tracking", "versioning", "modality", "task", "model",
+        "name",
+    )  # fmt: skip
     return {f"--{key.replace('report', 'from-report')}": options[key] for key in names}
 
 
@@ -120,12 +131,14 @@ def _ask_recipe() -> str:
 
 def _done(done: Scaffolded, started: float) -> None:
     from advisor.scaffold.naming import project_names
+    from advisor.scaffold.vocabulary import building
 
     path, answers = done.path, done.answers
     package = project_names(answers.name).package
     click.echo(
-        f"Created {path} in {time.perf_counter() - started:.1f} s: recipe {answers.recipe} "
-        f"({answers.framework}, tracking {answers.tracking}, versioning {answers.versioning})."
+        f"Created {path} in {time.perf_counter() - started:.1f} s: recipe {answers.recipe}, "
+        f"building {building(answers.model, answers.framework)} (tracking {answers.tracking}, "
+        f"versioning {answers.versioning})."
     )
     baseline = answers.baseline
     if baseline.get("measured"):

@@ -72,6 +72,11 @@ class CandidateModel:
     def modalities(self) -> tuple[str, ...]:
         return tuple(self.recipes)
 
+    def project_model(self, modality: str) -> str:
+        """The model a project scaffolded from its recipe builds for it (a word of
+        ``advisor scaffold --model``)."""
+        return _PROJECT_MODEL.get(self.name, {}).get(modality, self.name)
+
     def applies_to(self, profile: Profile) -> bool:
         return profile.task in self.tasks and profile.modality in self.recipes
 
@@ -161,6 +166,14 @@ CANDIDATES: dict[str, CandidateModel] = {
             {"image": "image-pytorch", "text": "text-pytorch"},
         ),
     )
+}
+
+# Candidates whose project builds a model of another name: boosted trees are built with
+# XGBoost, and no recipe fine-tunes a pretrained network yet, so its recipes build the
+# network of their stack from scratch.
+_PROJECT_MODEL = {
+    "gradient_boosted_trees": {"tabular": "xgboost"},
+    "pretrained_finetune": {"image": "cnn", "text": "text_nn"},
 }
 
 # With a GPU, neural stacks scaffold with Lightning where a Lightning recipe exists.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import ScaffoldError
+from advisor.scaffold.vocabulary import default_model
 
 ANSWERS_FILE = ".advisor-answers.json"
 ANSWERS_SCHEMA = "advisor.scaffold-answers/1"
@@ -25,6 +26,7 @@ class Answers:
     recipe: str
     modality: str
     task: str
+    model: str
     framework: str
     tracking: str
     versioning: str
@@ -38,6 +40,10 @@ class Answers:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answers:
         fields = [field.name for field in dataclasses.fields(cls)]
+        if "model" not in data:
+            model = _model_of_older_answers(data)
+            if model is not None:
+                data = {**data, "model": model}
         if data.get("schema") != ANSWERS_SCHEMA or any(name not in data for name in fields):
             raise ScaffoldError(
                 f"the answers file is not an {ANSWERS_SCHEMA} file; regenerate the project "
@@ -49,6 +55,19 @@ class Answers:
             baseline = values["baseline"]
             values["baseline"] = {**baseline, "metric": _current_name(baseline["metric"])}
         return cls(**values)
+
+
+def _model_of_older_answers(data: dict[str, Any]) -> str | None:
+    """The model that answers written before projects named theirs were built with (every
+    scikit-learn project was then a linear model trained by SGD); None when `data` does
+    not say enough to tell."""
+    framework, modality, task = (data.get(key) for key in ("framework", "modality", "task"))
+    if framework == "sklearn":
+        return "sgd_linear"
+    try:
+        return default_model(framework, modality, task)
+    except (KeyError, TypeError):
+        return None
 
 
 def _current_name(metric: Any) -> Any:

@@ -22,6 +22,26 @@ NO_BASELINE: dict[str, Any] = {"measured": False}
 
 _HOW = "write one with 'advisor check DATA --json report.json'"
 
+# The models of the check's ladder -> the model a generated project builds for each.
+_PROJECT_MODEL = {
+    "logistic": "logistic_regression",
+    "ridge": "linear_regression",
+    "svm": "rbf_svm",
+    "hist_gradient_boosting": "hist_gradient_boosting",
+    "xgboost": "xgboost",
+    "mlp": "mlp",
+    "tfidf_logistic": "logistic_regression",
+    "tfidf_ridge": "linear_regression",
+    "tfidf_naive_bayes": "naive_bayes",
+    "tfidf_linear_svm": "linear_svm",
+    "text_net": "text_nn",
+    "pixels_logistic": "logistic_regression",
+    "pixels_ridge": "linear_regression",
+    "pixels_svm": "rbf_svm",
+    "pixels_gradient_boosting": "hist_gradient_boosting",
+    "cnn": "cnn",
+}
+
 
 def as_report(data: Any, *, source: str | None = None) -> FeasibilityReport:
     """The typed report for `data`, the ``advisor.feasibility/1`` JSON; ReportError saying
@@ -92,3 +112,13 @@ def baseline_from_report(report: FeasibilityReport) -> dict[str, Any]:
         "best_classical": _best(report.best_classical),
         "best_deep_learning": _best(report.best_deep_learning),
     }
+
+
+def project_model(report: FeasibilityReport) -> str | None:
+    """The model a project follows the report with: the best model of the family its
+    verdict favours (classical on a tie: as good, and cheaper), as a project model word;
+    None when that family has no score or the check's model has no project counterpart."""
+    best = report.best_deep_learning if report.verdict == "deep_learning" else report.best_classical
+    if best is None or best.score is None:
+        return None
+    return _PROJECT_MODEL.get(best.name)

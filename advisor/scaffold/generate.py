@@ -23,15 +23,17 @@ from advisor.scaffold.baseline import (
     NO_BASELINE,
     as_report,
     baseline_from_report,
+    project_model,
 )
 from advisor.scaffold.naming import ProjectNames, project_names
 from advisor.scaffold.recipes import Recipe, get_recipe, load_recipes
-from advisor.scaffold.vocabulary import CHOICES, check_choice, check_combination
+from advisor.scaffold.vocabulary import CHOICES, MODELS, check_choice, check_combination, fits
 from advisor.terms import METRICS
 
 TEMPLATE = "project"
 
-# Which recipe a report leads to when no recipe is named: by modality, then verdict.
+# Which recipe a report leads to when no recipe is named and its best model has no
+# project counterpart: by modality, then verdict.
 _RECIPE_FOR_VERDICT = {
     ("tabular", "deep_learning"): "tabular-pytorch",
     ("tabular", "classical"): "tabular-xgboost",
@@ -61,15 +63,22 @@ def resolve_answers(
     versioning: str | None = None,
     modality: str | None = None,
     task: str | None = None,
+    model: str | None = None,
     name: str = "project",
     baseline: FeasibilityReport | Mapping[str, Any] | None = None,
 ) -> Answers:
     """The checked answers for a recipe, its overrides and an optional feasibility report
-    (typed, or its ``advisor.feasibility/1`` JSON, which is validated)."""
+    (typed, or its ``advisor.feasibility/1`` JSON, which is validated).
+
+    Without a recipe, a report leads to the recipe and model of its best model (of the
+    family its verdict favours): a report won by logistic regression gives a scikit-learn
+    project that builds logistic regression."""
     report = as_report(baseline) if isinstance(baseline, Mapping) else baseline
     recipes = load_recipes()
     if recipe is None:
-        recipe = _default_recipe(report, modality=modality, framework=framework)
+        recipe, followed = _default_recipe(report, modality=modality, framework=framework)
+        if model is None and framework is None:
+            model = followed
     chosen: Recipe = get_recipe(recipe, recipes)
     if report is not None:
         if modality is not None and modality != report.modality:
@@ -90,13 +99,19 @@ def resolve_answers(
             )
         modality, task = report.modality, report.task
     chosen = chosen.with_choices(
-        framework=framework, tracking=tracking, versioning=versioning, modality=modality, task=task
+        framework=framework,
+        tracking=tracking,
+        versioning=versioning,
+        modality=modality,
+        task=task,
+        model=model,
     )
     return Answers(
         name=name,
         recipe=chosen.name,
         modality=chosen.modality,
         task=chosen.task,
+        model=chosen.model,
         framework=chosen.framework,
         tracking=chosen.tracking,
         versioning=chosen.versioning,
@@ -108,17 +123,26 @@ def resolve_answers(
 
 def _default_recipe(
     report: FeasibilityReport | None, *, modality: str | None, framework: str | None
-) -> str:
+) -> tuple[str, str | None]:
+    """The recipe to start from when none is named, and the model a report asks for."""
     if report is not None:
+        model = project_model(report)
+        if model is not None:
+            framework = MODELS[model].frameworks[0]
+            recipe = f"{report.modality}-{framework}"
+            if recipe in load_recipes() and fits(
+                model, framework=framework, modality=report.modality, task=report.task
+            ):
+                return recipe, model
         verdict = "deep_learning" if report.verdict == "deep_learning" else "classical"
-        return _RECIPE_FOR_VERDICT[(report.modality, verdict)]
+        return _RECIPE_FOR_VERDICT[(report.modality, verdict)], None
     if modality is not None and framework is not None:
         check_choice("modality", modality)
         check_choice("framework", framework)
         candidate = f"{modality}-{framework}"
         if candidate in load_recipes():
-            return candidate
-        return _RECIPE_FOR_VERDICT[(modality, "classical")]
+            return candidate, None
+        return _RECIPE_FOR_VERDICT[(modality, "classical")], None
     raise RecipeError(
         "no recipe given: pass --recipe NAME (see 'advisor recipes list'), --from-report "
         "report.json, or both --modality and --framework"
@@ -133,6 +157,7 @@ def scaffold_project(
     versioning: str | None = None,
     modality: str | None = None,
     task: str | None = None,
+    model: str | None = None,
     name: str = "project",
     output_dir: str | os.PathLike = ".",
     baseline: FeasibilityReport | Mapping[str, Any] | None = None,
@@ -153,6 +178,7 @@ def scaffold_project(
         versioning=versioning,
         modality=modality,
         task=task,
+        model=model,
         name=name,
         baseline=baseline,
     )
@@ -240,7 +266,7 @@ def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
     as Jinja templates, so every value given to one is a vocabulary word or a sanitised
     name; user text (the display name, the report's model names) goes only into private
     ``_`` variables, which cookiecutter passes through unrendered."""
-    for field in ("modality", "task", "framework", "tracking", "versioning", "hardware"):
+    for field in ("modality", "task", "model", "framework", "tracking", "versioning", "hardware"):
         check_choice(field, getattr(answers, field))
     check_combination({field: getattr(answers, field) for field in CHOICES if field != "family"})
     if not isinstance(answers.metric, str) or answers.metric not in METRICS:
@@ -255,6 +281,7 @@ def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
         "package_name": names.package,
         "modality": answers.modality,
         "task": answers.task,
+        "model": answers.model,
         "framework": answers.framework,
         "tracking": answers.tracking,
         "versioning": answers.versioning,

@@ -15,9 +15,11 @@ from advisor.scaffold.vocabulary import (
     CHOICES,
     FIELDS,
     FRAMEWORK_FAMILY,
+    MODELS,
     TEXT_FIELDS,
     check_choice,
     check_combination,
+    default_model,
 )
 from advisor.terms import suggest
 
@@ -47,17 +49,27 @@ class Recipe:
     def with_choices(self, **overrides: str | None) -> Recipe:
         """This recipe with some choices replaced (None keeps the recipe's); checked.
 
-        A new framework brings its family along (sklearn -> classical, ...), so
-        ``--framework pytorch`` on a classical recipe is not refused for its family.
+        Choices bring what they imply along, so that an override is not refused for what
+        it did not mention: a model brings a framework that builds it (``--model xgboost``
+        on a scikit-learn recipe), a framework its family (sklearn -> classical), and when
+        the model is not named, the recipe's model follows the framework, data and task
+        (logistic regression becomes ridge regression for ``--task regression``).
         """
         changes = {field: value for field, value in overrides.items() if value is not None}
         for field, value in changes.items():
             if field not in CHOICES:
                 raise TypeError(f"with_choices() got an unexpected field {field!r}")
             check_choice(field, value)
+        if "model" in changes and "framework" not in changes:
+            frameworks = MODELS[changes["model"]].frameworks
+            if self.framework not in frameworks:
+                changes["framework"] = frameworks[0]
         if "framework" in changes and "family" not in changes:
             changes["family"] = FRAMEWORK_FAMILY[changes["framework"]]
         recipe = dataclasses.replace(self, **changes)
+        if "model" not in changes:
+            model = default_model(recipe.framework, recipe.modality, recipe.task, like=self.model)
+            recipe = dataclasses.replace(recipe, model=model)
         check_combination(recipe.choices())
         return recipe
 

@@ -12,25 +12,72 @@ from dataclasses import dataclass
 from advisor.errors import RecipeError
 from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS, suggest
 
+_CLASSIFY = ("binary", "multiclass")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model the template can build: in which frameworks, for which tasks and data."""
+
+    label: str  # for people: "a decision tree"
+    frameworks: tuple[str, ...]  # the first is the one it brings along when chosen alone
+    tasks: tuple[str, ...] = TASKS
+    modalities: tuple[str, ...] = MODALITIES
+    # Trained in epochs (a loss per epoch); the others are fitted in one go.
+    staged: bool = False
+
+
+# The models a generated project can build. Candidates the rules rank and the models a
+# feasibility report names map onto these words (advisor/rules/vocabulary.py, baseline.py).
+MODELS: dict[str, ModelSpec] = {
+    "logistic_regression": ModelSpec("logistic regression", ("sklearn",), _CLASSIFY),
+    "linear_regression": ModelSpec("ridge linear regression", ("sklearn",), ("regression",)),
+    "sgd_linear": ModelSpec("a linear model trained by SGD", ("sklearn",), staged=True),
+    "linear_svm": ModelSpec("a linear SVM", ("sklearn",)),
+    "rbf_svm": ModelSpec("an SVM with an RBF kernel", ("sklearn",)),
+    "knn": ModelSpec("k-nearest neighbours", ("sklearn",)),
+    "naive_bayes": ModelSpec("naive Bayes", ("sklearn",), _CLASSIFY),
+    "decision_tree": ModelSpec("a decision tree", ("sklearn",), staged=True),
+    "random_forest": ModelSpec("a random forest", ("sklearn",), staged=True),
+    # Histogram boosting needs dense features; hashed n-grams of text are sparse.
+    "hist_gradient_boosting": ModelSpec(
+        "histogram gradient-boosted trees", ("sklearn",), modalities=("tabular", "image"),
+        staged=True,
+    ),
+    "xgboost": ModelSpec("gradient-boosted trees", ("xgboost",), staged=True),
+    "mlp": ModelSpec("an MLP", ("pytorch", "lightning"), modalities=("tabular",), staged=True),
+    "cnn": ModelSpec("a small CNN", ("pytorch", "lightning"), modalities=("image",), staged=True),
+    "text_nn": ModelSpec(
+        "a bag-of-tokens network", ("pytorch", "lightning"), modalities=("text",), staged=True
+    ),
+}  # fmt: skip
+
 # field -> allowed values; the order is the order shown to people
 CHOICES: dict[str, tuple[str, ...]] = {
     "modality": MODALITIES,
     "task": TASKS,
     "family": MODEL_FAMILIES,
+    "model": tuple(MODELS),
     "framework": ("sklearn", "xgboost", "pytorch", "lightning"),
     "tracking": ("tensorboard", "mlflow", "wandb", "none"),
     "versioning": ("dvc", "none"),
     "hardware": ("cpu", "gpu", "multi_gpu"),
 }
 # free-text fields of a recipe
-TEXT_FIELDS: tuple[str, ...] = ("name", "description", "model")
-FIELDS: tuple[str, ...] = ("name", "description", *CHOICES, "model")
+TEXT_FIELDS: tuple[str, ...] = ("name", "description")
+FIELDS: tuple[str, ...] = ("name", "description", *CHOICES)
 
 FRAMEWORK_FAMILY = {
     "sklearn": "classical",
     "xgboost": "classical",
     "pytorch": "deep_learning",
     "lightning": "deep_learning",
+}
+FRAMEWORK_LABELS = {
+    "sklearn": "scikit-learn",
+    "xgboost": "XGBoost",
+    "pytorch": "PyTorch",
+    "lightning": "PyTorch Lightning",
 }
 
 
@@ -98,15 +145,65 @@ def check_combination(choices: Mapping[str, str], *, where: str = "") -> None:
             f"{where}invalid combination family={family} framework={framework}: {framework} "
             f"is a {FRAMEWORK_FAMILY[framework].replace('_', ' ')} framework"
         )
+    model = choices.get("model")
+    if model:
+        _check_model(model, choices, where)
     for rule in INCOMPATIBLE:
         if rule.matches(choices):
             combo = " ".join(f"{field}={choices[field]}" for field in rule.when)
             raise RecipeError(f"{where}invalid combination {combo}: {rule.reason}")
 
 
+def _check_model(model: str, choices: Mapping[str, str], where: str) -> None:
+    spec = MODELS[model]
+    framework, task, modality = (choices.get(f) for f in ("framework", "task", "modality"))
+    if framework and framework not in spec.frameworks:
+        raise RecipeError(
+            f"{where}invalid combination model={model} framework={framework}: {spec.label} is "
+            f"built with {' or '.join(spec.frameworks)}; use --framework {spec.frameworks[0]}, "
+            "or leave --model out"
+        )
+    if task and task not in spec.tasks:
+        kind = "regression" if spec.tasks == ("regression",) else "classification"
+        raise RecipeError(
+            f"{where}invalid combination model={model} task={task}: {spec.label} is for "
+            f"{kind} only; leave --model out to get the recipe's model for {task}"
+        )
+    if modality and modality not in spec.modalities:
+        raise RecipeError(
+            f"{where}invalid combination model={model} modality={modality}: {spec.label} is "
+            f"built for {', '.join(spec.modalities)} data here; leave --model out"
+        )
+
+
+def fits(model: str, *, framework: str, modality: str, task: str) -> bool:
+    """Whether `model` can be built with `framework` for `task` on `modality` data."""
+    spec = MODELS[model]
+    return framework in spec.frameworks and task in spec.tasks and modality in spec.modalities
+
+
+def default_model(framework: str, modality: str, task: str, *, like: str | None = None) -> str:
+    """The model a project gets when none is named: `like` when it fits, else its nearest
+    counterpart (logistic <-> ridge regression as the task changes), else the framework's
+    own for this data."""
+    if like is not None and fits(like, framework=framework, modality=modality, task=task):
+        return like
+    if framework in ("pytorch", "lightning"):
+        return {"tabular": "mlp", "image": "cnn", "text": "text_nn"}[modality]
+    if framework == "xgboost":
+        return "xgboost"
+    return "linear_regression" if task == "regression" else "logistic_regression"
+
+
+def building(model: str, framework: str) -> str:
+    """What a project builds, in words: "a decision tree in scikit-learn"."""
+    return f"{MODELS[model].label} in {FRAMEWORK_LABELS[framework]}"
+
+
 def valid_combinations() -> list[dict[str, str]]:
     """Every framework x tracking x versioning x modality x task that renders (hardware
-    cpu), in vocabulary order: what the test suite renders and trains."""
+    cpu, the framework's default model), in vocabulary order: what the test suite renders
+    and trains."""
     combos = []
     for framework in CHOICES["framework"]:
         for tracking in CHOICES["tracking"]:
@@ -122,5 +219,6 @@ def valid_combinations() -> list[dict[str, str]]:
                             "hardware": "cpu",
                         }
                         if not any(rule.matches(choice) for rule in INCOMPATIBLE):
+                            choice["model"] = default_model(framework, modality, task)
                             combos.append(choice)
     return combos

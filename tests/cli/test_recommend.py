@@ -42,8 +42,9 @@ def test_flags_recommend_boosted_trees_with_reasons_and_sources() -> None:
     assert "Source: Grinsztajn, Oyallon & Varoquaux (2022)" in out
     assert "Verdict: a classical model." in out
     assert out.endswith(
-        "Top candidate: Gradient-boosted trees (XGBoost). Recipe: tabular-xgboost.\n"
-        "Next: advisor scaffold --recipe tabular-xgboost\n"
+        "Top candidate: Gradient-boosted trees (XGBoost). Recipe: tabular-xgboost, building "
+        "gradient-boosted trees in XGBoost.\n"
+        "Next: advisor scaffold --recipe tabular-xgboost --model xgboost\n"
     )
 
 
@@ -304,3 +305,24 @@ def test_interpretable_says_which_models_it_ranked_first() -> None:
         "Linear model trained with SGD, Linear SVM.\n"
     ) in result.output
     assert "Verdict: a classical model." in result.output
+
+
+def test_an_interpretable_tree_scaffolds_a_tree() -> None:
+    result = _run("--task", "binary", "--rows", "20000", "--interpretable")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "Top candidate: Decision tree. Recipe: tabular-sklearn, building a decision tree in "
+        "scikit-learn.\n"
+        "Next: advisor scaffold --recipe tabular-sklearn --model decision_tree\n"
+    )
+
+
+def test_a_pretrained_candidate_says_its_recipe_trains_from_scratch() -> None:
+    result = _run("--task", "binary", "--modality", "image", "--rows", "3000")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "Top candidate: Fine-tuned pretrained model (ResNet- or BERT-style). Recipe: "
+        "image-pytorch, building a small CNN in PyTorch from scratch (no recipe fine-tunes a "
+        "pretrained model yet).\n"
+        "Next: advisor scaffold --recipe image-pytorch --model cnn\n"
+    )

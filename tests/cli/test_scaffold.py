@@ -27,7 +27,8 @@ def test_a_recipe_becomes_a_project(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0].startswith(f"Created {project} in ")
     assert lines[0].endswith(
-        " s: recipe tabular-sklearn (sklearn, tracking mlflow, versioning none)."
+        " s: recipe tabular-sklearn, building logistic regression in scikit-learn "
+        "(tracking mlflow, versioning none)."
     )
     assert lines[1:] == [
         "No baseline was measured (scaffold --from-report report.json bakes one in).",
@@ -45,7 +46,10 @@ def test_a_report_is_baked_in_and_replay_reproduces_it(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     project = tmp_path / "a" / "churn"
-    assert "recipe tabular-xgboost (xgboost, tracking none, versioning none)" in result.output
+    assert (
+        "recipe tabular-xgboost, building gradient-boosted trees in XGBoost (tracking none, "
+        "versioning none)."
+    ) in result.output
     assert f"Baseline to beat (roc_auc) is in {project / 'baseline.json'}." in result.output
     assert json.loads((project / "baseline.json").read_text())["best_classical"]["score"] == 0.9931
 
@@ -288,3 +292,43 @@ def test_replay_onto_an_existing_folder_says_what_replay_can_change(tmp_path: Pa
         f"Error: '{project}' already exists; choose another --output-dir, or pass --force to "
         "write the template's files over it (your other files are kept)\n",
     )
+
+
+def test_model_picks_what_the_project_builds_and_the_summary_says_it(tmp_path: Path) -> None:
+    result = scaffold(
+        "--recipe", "tabular-sklearn", "--model", "decision_tree", "--versioning", "none",
+        "--name", "churn", "--output-dir", str(tmp_path), "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        " s: recipe tabular-sklearn, building a decision tree in scikit-learn (tracking mlflow, "
+        "versioning none).\n"
+    ) in result.output
+    assert "DecisionTreeClassifier(" in (tmp_path / "churn" / "churn" / "model.py").read_text()
+
+
+def test_a_report_won_by_logistic_regression_scaffolds_logistic_regression(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "report.json"
+    won = {**REPORT["best_classical"], "name": "logistic", "score": 0.995}
+    report.write_text(json.dumps({**REPORT, "best_classical": won}))
+    result = scaffold("--from-report", str(report), "--versioning", "none", "--tracking", "none",
+                      "--name", "churn", "--output-dir", str(tmp_path), "--no-input")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        " s: recipe tabular-sklearn, building logistic regression in scikit-learn (tracking "
+        "none, versioning none).\n"
+    ) in result.output
+    assert "LogisticRegression(" in (tmp_path / "churn" / "churn" / "model.py").read_text()
+
+
+def test_a_model_the_framework_cannot_build_is_one_line(tmp_path: Path) -> None:
+    result = scaffold("--recipe", "tabular-xgboost", "--model", "naive_bayes", "--framework",
+                      "xgboost", "--output-dir", str(tmp_path), "--no-input")  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: invalid combination model=naive_bayes framework=xgboost: naive Bayes is built "
+        "with sklearn; use --framework sklearn, or leave --model out\n",
+    )
+    assert list(tmp_path.iterdir()) == []

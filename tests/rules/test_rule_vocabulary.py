@@ -78,3 +78,18 @@ def test_every_candidate_names_an_existing_recipe_for_each_modality() -> None:
     for candidate in CANDIDATES.values():
         assert set(candidate.recipes.values()) <= recipes, candidate.name
         assert candidate.label and candidate.tasks
+
+
+def test_every_candidate_is_built_by_the_projects_of_its_recipes() -> None:
+    from advisor.rules.vocabulary import GPU_RECIPES
+    from advisor.scaffold.recipes import get_recipe
+    from advisor.scaffold.vocabulary import fits
+
+    for candidate in CANDIDATES.values():
+        for modality, name in candidate.recipes.items():
+            model = candidate.project_model(modality)
+            for recipe in {name, GPU_RECIPES.get(name, name)}:
+                framework = get_recipe(recipe).framework
+                for task in candidate.tasks:
+                    built = fits(model, framework=framework, modality=modality, task=task)
+                    assert built, (candidate.name, recipe, task)

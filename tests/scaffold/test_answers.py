@@ -38,3 +38,21 @@ def test_a_file_of_other_answers_is_refused(tmp_path: Path) -> None:
     (tmp_path / ANSWERS_FILE).write_text(json.dumps({"schema": "cookiecutter"}))
     with pytest.raises(ScaffoldError, match=r"^the answers file is not an advisor\.scaffold-"):
         read_answers(tmp_path)
+
+
+def test_answers_written_before_projects_named_their_model_replay_what_they_built(
+    tmp_path: Path,
+) -> None:
+    written = resolve_answers("tabular-sklearn", versioning="none", tracking="none", name="old")
+    old = written.to_dict()
+    del old["model"]
+    (tmp_path / ANSWERS_FILE).write_text(json.dumps(old))
+    # scikit-learn projects were then always a linear model trained by SGD
+    assert read_answers(tmp_path).model == "sgd_linear"
+    project = replay_project(tmp_path, output_dir=tmp_path / "again").path
+    assert "SGDClassifier(" in (project / "old" / "model.py").read_text()
+
+    neural = resolve_answers("image-pytorch", name="older").to_dict()
+    del neural["model"]
+    (tmp_path / ANSWERS_FILE).write_text(json.dumps(neural))
+    assert read_answers(tmp_path).model == "cnn"

@@ -246,6 +246,91 @@ def test_a_report_picks_the_recipe_from_its_verdict(tmp_path: Path) -> None:
         generate.resolve_answers("tabular-xgboost", baseline={"schema": "nope"})
 
 
+def _won_by(name: str, *, family: str = "classical", **changes) -> dict:
+    best = f"best_{family}"
+    verdict = "deep_learning" if family == "deep_learning" else "classical"
+    return {**REPORT, "verdict": verdict, best: {**REPORT[best], "name": name}, **changes}
+
+
+@pytest.mark.parametrize(
+    ("report", "recipe", "model"),
+    [
+        (_won_by("logistic"), "tabular-sklearn", "logistic_regression"),
+        (_won_by("hist_gradient_boosting"), "tabular-sklearn", "hist_gradient_boosting"),
+        (_won_by("svm"), "tabular-sklearn", "rbf_svm"),
+        (_won_by("xgboost"), "tabular-xgboost", "xgboost"),
+        (
+            _won_by("ridge", task="regression", metric="rmse", higher_is_better=False),
+            "tabular-sklearn",
+            "linear_regression",
+        ),
+        (_won_by("mlp", family="deep_learning"), "tabular-pytorch", "mlp"),
+        (
+            _won_by("tfidf_naive_bayes", modality="text", task="multiclass", metric="accuracy"),
+            "text-sklearn",
+            "naive_bayes",
+        ),
+        (
+            _won_by(
+                "pixels_gradient_boosting", modality="image", task="multiclass", metric="accuracy"
+            ),
+            "image-sklearn",
+            "hist_gradient_boosting",
+        ),
+        # A tie goes to the classical model: as good, and cheaper to run.
+        ({**_won_by("logistic"), "verdict": "tie"}, "tabular-sklearn", "logistic_regression"),
+        # A model the projects have no counterpart for: the verdict's recipe, as it is.
+        (_won_by("some_new_model"), "tabular-xgboost", "xgboost"),
+    ],
+    ids=[
+        "logistic",
+        "hist-gradient-boosting",
+        "svm",
+        "xgboost",
+        "ridge",
+        "mlp",
+        "text-naive-bayes",
+        "pixels-boosting",
+        "tie",
+        "unknown-model",
+    ],
+)
+def test_a_report_picks_the_recipe_and_model_of_its_best_model(
+    report: dict, recipe: str, model: str
+) -> None:
+    answers = generate.resolve_answers(baseline=report)
+    assert (answers.recipe, answers.model) == (recipe, model)
+
+
+@pytest.mark.parametrize(
+    ("model", "task", "builds"),
+    [
+        ("decision_tree", "binary", "DecisionTreeClassifier("),
+        ("random_forest", "regression", "RandomForestRegressor("),
+        ("hist_gradient_boosting", "multiclass", "HistGradientBoostingClassifier("),
+        ("logistic_regression", "binary", "LogisticRegression("),
+        ("linear_regression", "regression", "Ridge("),
+        ("sgd_linear", "binary", "SGDClassifier("),
+        ("linear_svm", "binary", "LinearSVC("),
+        ("rbf_svm", "regression", "SVR("),
+        ("knn", "multiclass", "KNeighborsClassifier("),
+        ("naive_bayes", "binary", "GaussianNB("),
+    ],
+)
+def test_a_scikit_learn_project_builds_the_model_it_names(
+    tmp_path: Path, model: str, task: str, builds: str
+) -> None:
+    project = scaffold_project(
+        **FAST, model=model, task=task, tracking="none", name="churn", output_dir=tmp_path
+    ).path
+    code = (project / "churn" / "model.py").read_text()
+    assert builds in code
+    others = {"SGDClassifier(", "SGDRegressor(", "LogisticRegression(", "DecisionTreeClassifier("}
+    assert not (others - {builds}) & {name for name in others if name in code}
+    assert f"# {model}: see churn/model.py" in (project / "params.yaml").read_text()
+    assert json.loads((project / ".advisor-answers.json").read_text())["model"] == model
+
+
 def test_a_typed_report_and_its_json_give_the_same_answers() -> None:
     typed = generate.resolve_answers(baseline=FeasibilityReport.from_dict(REPORT))
     assert typed == generate.resolve_answers(baseline=REPORT)

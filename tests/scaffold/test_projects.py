@@ -14,7 +14,7 @@ from advisor.check.result import FeasibilityReport
 from advisor.scaffold.answers import Answers
 from advisor.scaffold.baseline import DEFAULT_METRIC, NO_BASELINE, baseline_from_report
 from advisor.scaffold.generate import render
-from advisor.scaffold.vocabulary import valid_combinations
+from advisor.scaffold.vocabulary import MODELS, default_model, fits, valid_combinations
 from tests.scaffold.projects import REPORT, run
 
 pytestmark = pytest.mark.slow
@@ -63,13 +63,16 @@ def stacks() -> list[Answers]:
         if report:
             modality, task = "tabular", "binary"
         choice = {"framework": framework, "tracking": tracking, "versioning": versioning}
-        assert {**choice, "modality": modality, "task": task, "hardware": "cpu"} in valid
+        model = default_model(framework, modality, task)
+        whole = {**choice, "modality": modality, "task": task, "hardware": "cpu", "model": model}
+        assert whole in valid
         chosen.append(
             Answers(
                 name=f"{framework} {tracking} {versioning} {modality}",
                 recipe=f"{modality}-{framework}",
                 modality=modality,
                 task=task,
+                model=model,
                 hardware="cpu",
                 metric=DEFAULT_METRIC[task],
                 baseline=baseline_from_report(CHECKED) if report else dict(NO_BASELINE),
@@ -126,15 +129,26 @@ def test_generated_project_trains_and_passes_its_tests(answers: Answers, tmp_pat
     assert score == score  # not NaN
     [run_dir] = (project / "runs").iterdir()
     losses = json.loads((run_dir / "history.json").read_text())["loss"]
-    assert losses[-1] < losses[0]
-    check_tracking(answers, project, package, run_dir)
+    check_losses(answers, losses)
+    check_tracking(answers, project, package, run_dir, len(losses))
 
     tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
     assert " passed" in tests and "failed" not in tests
 
 
-def check_tracking(answers: Answers, project: Path, package: str, run_dir: Path) -> None:
-    """The tracker's own files hold the run, read back with the tracker's own reader."""
+def check_losses(answers: Answers, losses: list[float]) -> None:
+    """A model trained in epochs lowers its loss; one fitted in one go has one loss."""
+    if MODELS[answers.model].staged:
+        assert len(losses) >= 2 and losses[-1] < losses[0], losses
+    else:
+        assert len(losses) == 1 and losses[0] == losses[0], losses
+
+
+def check_tracking(
+    answers: Answers, project: Path, package: str, run_dir: Path, points: int
+) -> None:
+    """The tracker's own files hold the run (a loss for each point of the history), read
+    back with the tracker's own reader."""
     tracking = answers.tracking
     assert (project / "mlflow.db").exists() == (tracking == "mlflow")
     assert (project / "wandb").exists() == (tracking == "wandb")
@@ -145,7 +159,7 @@ def check_tracking(answers: Answers, project: Path, package: str, run_dir: Path)
         accumulator = EventAccumulator(str(events))
         accumulator.Reload()
         assert "train/loss" in accumulator.Tags()["scalars"]
-        assert len(accumulator.Scalars("train/loss")) >= 2
+        assert len(accumulator.Scalars("train/loss")) == points
     elif tracking == "mlflow":
         from mlflow.tracking import MlflowClient
 
@@ -154,9 +168,65 @@ def check_tracking(answers: Answers, project: Path, package: str, run_dir: Path)
         [mlflow_run] = client.search_runs([experiment.experiment_id])
         assert mlflow_run.info.status == "FINISHED"
         [key] = [key for key in mlflow_run.data.metrics if "loss" in key]
-        assert len(client.get_metric_history(mlflow_run.info.run_id, key)) >= 2
+        assert len(client.get_metric_history(mlflow_run.info.run_id, key)) == points
     elif tracking == "wandb":
         [offline] = (project / "wandb").glob("offline-run-*")
         assert list(offline.glob("run-*.wandb"))
     else:
         assert not (run_dir / "tensorboard").exists()
+
+
+# Every model a scikit-learn project can build, on data it fits, each trained end to end
+# once (the stacks above cover trackers and versioning with the framework's default).
+MODEL_CASES = [
+    ("logistic_regression", "text", "multiclass"),
+    ("linear_regression", "tabular", "regression"),
+    ("sgd_linear", "image", "binary"),
+    ("linear_svm", "tabular", "binary"),
+    ("linear_svm", "tabular", "regression"),
+    ("rbf_svm", "image", "multiclass"),
+    ("knn", "tabular", "regression"),
+    ("naive_bayes", "text", "binary"),
+    ("naive_bayes", "tabular", "multiclass"),
+    ("decision_tree", "tabular", "multiclass"),
+    ("random_forest", "tabular", "binary"),
+    ("hist_gradient_boosting", "image", "multiclass"),
+]
+
+
+def test_every_scikit_learn_model_has_a_case() -> None:
+    sklearn = {name for name, spec in MODELS.items() if spec.frameworks == ("sklearn",)}
+    assert {model for model, _, _ in MODEL_CASES} == sklearn
+    for model, modality, task in MODEL_CASES:
+        assert fits(model, framework="sklearn", modality=modality, task=task)
+
+
+@pytest.mark.parametrize(
+    ("model", "modality", "task"), MODEL_CASES, ids=["-".join(case) for case in MODEL_CASES]
+)
+def test_each_scikit_learn_model_trains_and_passes_its_tests(
+    model: str, modality: str, task: str, tmp_path: Path
+) -> None:
+    answers = Answers(
+        name=f"{model} {modality}",
+        recipe=f"{modality}-sklearn",
+        modality=modality,
+        task=task,
+        model=model,
+        framework="sklearn",
+        tracking="none",
+        versioning="none",
+        hardware="cpu",
+        metric=DEFAULT_METRIC[task],
+        baseline=dict(NO_BASELINE),
+    )
+    project = render(answers, output_dir=tmp_path).path
+    package = project.name.replace("-", "_")
+    printed = run([sys.executable, "-m", package], project)
+    assert f"{answers.metric} on the test split: " in printed
+    score = json.loads((project / "metrics.json").read_text())[answers.metric]
+    assert score == score  # not NaN
+    [run_dir] = (project / "runs").iterdir()
+    check_losses(answers, json.loads((run_dir / "history.json").read_text())["loss"])
+    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert " passed" in tests and "failed" not in tests

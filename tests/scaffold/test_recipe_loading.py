@@ -56,8 +56,8 @@ def write(folder: Path, data: object, stem: str = "my-stack") -> Path:
         (
             {"framwork": "xgboost"},
             "my-stack.yaml: unknown field 'framwork' (did you mean 'framework'?); expected the "
-            "fields name, description, modality, task, family, framework, tracking, versioning, "
-            "hardware, model",
+            "fields name, description, modality, task, family, model, framework, tracking, "
+            "versioning, hardware",
         ),
         (
             {"tracking": "mlfow"},
@@ -80,6 +80,23 @@ def write(folder: Path, data: object, stem: str = "my-stack") -> Path:
             "XGBoost's starter code works on a feature table",
         ),
         (
+            {"model": "xgbost"},
+            "my-stack.yaml (my-stack): unknown model 'xgbost' (did you mean 'xgboost'?); "
+            "expected one of logistic_regression, linear_regression,",
+        ),
+        (
+            {"model": "decision_tree"},
+            "my-stack.yaml (my-stack): invalid combination model=decision_tree "
+            "framework=xgboost: a decision tree is built with sklearn; use --framework sklearn, "
+            "or leave --model out",
+        ),
+        (
+            {"model": "logistic_regression", "framework": "sklearn", "task": "regression"},
+            "my-stack.yaml (my-stack): invalid combination model=logistic_regression "
+            "task=regression: logistic regression is for classification only; leave --model "
+            "out to get the recipe's model for regression",
+        ),
+        (
             {"family": "deep_learning"},
             "my-stack.yaml (my-stack): invalid combination family=deep_learning framework=xgboost: "
             "xgboost is a classical framework",
@@ -93,6 +110,9 @@ def write(folder: Path, data: object, stem: str = "my-stack") -> Path:
         "value-outside-vocabulary",
         "xgboost-with-tensorboard",
         "xgboost-on-images",
+        "model-typo",
+        "model-of-another-framework",
+        "classifier-for-regression",
         "family-contradicts-framework",
         "name-differs-from-file",
         "empty-description",
@@ -148,6 +168,47 @@ def test_overriding_the_framework_brings_its_family_and_is_checked() -> None:
         recipe.with_choices(framework="sklearn")
     with pytest.raises(RecipeError, match=r"^unknown versioning 'dcv' \(did you mean 'dvc'\?\)"):
         recipe.with_choices(versioning="dcv")
+
+
+@pytest.mark.parametrize(
+    ("recipe", "changes", "expected"),
+    [
+        ("tabular-sklearn", {"task": "regression"}, ("linear_regression", "sklearn")),
+        ("tabular-sklearn", {"model": "decision_tree"}, ("decision_tree", "sklearn")),
+        ("tabular-sklearn", {"model": "xgboost"}, ("xgboost", "xgboost")),
+        ("tabular-sklearn", {"model": "mlp"}, ("mlp", "pytorch")),
+        ("tabular-lightning", {"model": "mlp"}, ("mlp", "lightning")),
+        ("tabular-xgboost", {"framework": "pytorch"}, ("mlp", "pytorch")),
+        ("tabular-xgboost", {"framework": "sklearn"}, ("logistic_regression", "sklearn")),
+        ("tabular-pytorch", {"modality": "image"}, ("cnn", "pytorch")),
+        ("text-sklearn", {"task": "multiclass"}, ("linear_svm", "sklearn")),
+    ],
+    ids=[
+        "task-regression",
+        "tree",
+        "model-brings-xgboost",
+        "model-brings-pytorch",
+        "lightning-kept",
+        "framework-pytorch",
+        "framework-sklearn",
+        "modality-image",
+        "model-kept",
+    ],
+)
+def test_the_model_follows_the_choices_it_depends_on(
+    recipe: str, changes: dict, expected: tuple[str, str]
+) -> None:
+    changed = get_recipe(recipe).with_choices(**changes)
+    assert (changed.model, changed.framework) == expected
+
+
+def test_a_model_named_with_a_framework_that_cannot_build_it_is_refused() -> None:
+    with pytest.raises(RecipeError) as caught:
+        get_recipe("tabular-sklearn").with_choices(model="mlp", framework="xgboost")
+    assert str(caught.value) == (
+        "invalid combination model=mlp framework=xgboost: an MLP is built with pytorch or "
+        "lightning; use --framework pytorch, or leave --model out"
+    )
 
 
 def test_valid_combinations_cover_each_choice_and_exclude_the_refused_ones() -> None:

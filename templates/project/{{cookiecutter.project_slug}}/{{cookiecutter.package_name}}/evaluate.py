@@ -1,4 +1,5 @@
 {%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
+{%- set margins = cookiecutter.model in ("linear_svm", "rbf_svm") and cookiecutter.task != "regression" -%}
 """Score the model on the test split, write metrics.json, compare with baseline.json.
 
 Run it with `python -m {{ cookiecutter.package_name }}.evaluate`.
@@ -10,11 +11,13 @@ import json
 
 import numpy as np
 
-from .config import TASK, Config, load_config, parse_args
+from .config import {% if cookiecutter.framework != "sklearn" %}TASK, {% endif %}Config, load_config, parse_args
 from .data import load_split
 {%- if neural %}
 from .inputs import features
 from .model import build_model
+{%- elif cookiecutter.framework == "sklearn" and margins %}
+from .model import featurize, probabilities
 {%- elif cookiecutter.framework == "sklearn" %}
 from .model import featurize
 {%- endif %}
@@ -51,7 +54,13 @@ def predict(config: Config, x: np.ndarray) -> np.ndarray:
 
     model = joblib.load(config.path("models", "model.joblib"))
     inputs = featurize(x)
-    return model.predict(inputs) if TASK == "regression" else model.predict_proba(inputs)
+{%- if cookiecutter.task == "regression" %}
+    return model.predict(inputs)
+{%- elif margins %}
+    return probabilities(model, inputs)
+{%- else %}
+    return model.predict_proba(inputs)
+{%- endif %}
 {%- else %}
     import xgboost as xgb
 

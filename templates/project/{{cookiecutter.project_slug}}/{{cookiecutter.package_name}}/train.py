@@ -264,16 +264,24 @@ def train(config: Config) -> dict:
     return {"losses": history.losses, "run_dir": run_dir}
 {%- else %}
 
+{%- set staged = cookiecutter.model in ("sgd_linear", "decision_tree", "random_forest", "hist_gradient_boosting") %}
 {%- if cookiecutter.framework == "sklearn" %}
 
 import joblib
+{%- if staged %}
 import numpy as np
-from sklearn.metrics import {{ "mean_squared_error" if regression else "log_loss" }}
+{%- endif %}
 {%- endif %}
 
 from .config import load_config, parse_args, seed_everything
 from .data import load_split
-from .model import build_model{% if cookiecutter.framework == "sklearn" %}, featurize{% endif %}
+{%- if cookiecutter.framework == "sklearn" and staged %}
+from .model import build_model, featurize, fit_epoch, training_loss
+{%- elif cookiecutter.framework == "sklearn" %}
+from .model import build_model, featurize, training_loss
+{%- else %}
+from .model import build_model
+{%- endif %}
 from .runs import new_run_dir, write_history
 from .tracking import Tracker
 
@@ -290,19 +298,21 @@ def main(argv: list[str] | None = None) -> dict:
     tracker.log_params(config.params)
 {%- if cookiecutter.framework == "sklearn" %}
     features = featurize(x)
+{%- if staged %}
     rng = np.random.default_rng(config["seed"])
     losses = []
     for epoch in range(config["train"]["epochs"]):
-        order = rng.permutation(len(y))
-{%- if regression %}
-        model.partial_fit(features[order], y[order])
-        losses.append(float(mean_squared_error(y, model.predict(features))))
-{%- else %}
-        model.partial_fit(features[order], y[order], classes=np.unique(y))
-        losses.append(float(log_loss(y, model.predict_proba(features), labels=model.classes_)))
-{%- endif %}
+        fit_epoch(model, config.params, features, y, epoch, rng)
+        losses.append(training_loss(model, features, y))
         tracker.log_metrics({"train/loss": losses[-1]}, step=epoch)
         print(f"epoch {epoch + 1}/{config['train']['epochs']}  loss {losses[-1]:.4f}")
+{%- else %}
+    # Fitted in one go, not in epochs: the history is this one training loss.
+    model.fit(features, y)
+    losses = [training_loss(model, features, y)]
+    tracker.log_metrics({"train/loss": losses[0]}, step=0)
+    print(f"fitted in one go  loss {losses[0]:.4f}")
+{%- endif %}
     config.path("models").mkdir(exist_ok=True)
     joblib.dump(model, config.path("models", "model.joblib"))
     saved = "models/model.joblib"
