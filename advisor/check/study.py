@@ -261,12 +261,11 @@ class Study:
             worker.evaluate(sent.append, data, request)
             by_name[floor.name] = {m.fold: m for m in sent if isinstance(m, FoldScored)}
         metric = self.data.metrics[0]
+        wanted = [p * k + i for p in done for i in range(k)]
         for index, result in enumerate(self.results):
-            if result.name in by_name and done:
-                scored = by_name[result.name]
-                scores = tuple(
-                    float(scored[p * k + i].fit.scores[metric]) for p in done for i in range(k)
-                )
+            scored = by_name.get(result.name, {})
+            if wanted and all(split in scored for split in wanted):
+                scores = tuple(float(scored[split].fit.scores[metric]) for split in wanted)
                 self.results[index] = dataclasses.replace(result, repeat_scores=scores)
         self.repeats = 1 + len(done)
         notify("repeats_finish", {"name": f"{c.name}, {n.name}", "repeats": self.repeats})
