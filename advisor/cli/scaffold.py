@@ -143,6 +143,8 @@ def _done(done: Scaffolded, started: float) -> None:
     baseline = answers.baseline
     if baseline.get("measured"):
         click.echo(f"Baseline to beat ({baseline['metric']}) is in {path / 'baseline.json'}.")
+    elif baseline.get("reason"):
+        click.echo(f"No baseline to beat: the report says: {baseline['reason']}")
     else:
         click.echo("No baseline was measured (scaffold --from-report report.json bakes one in).")
     click.echo(f"Next: cd {path} && python -m {package}  (prepare -> train -> evaluate)")

@@ -100,24 +100,46 @@ def _best(model: ModelResult | None) -> dict[str, Any] | None:
 
 def baseline_from_report(report: FeasibilityReport) -> dict[str, Any]:
     """The baseline.json a project gets from a checked report: the metric and the best
-    classical and deep-learning scores (None where the check had none)."""
-    return {
-        "measured": True,
+    classical and deep-learning scores (None where the check had none).
+
+    A report with nothing to beat gives a baseline that says so: ``measured`` is false and
+    ``reason`` is the check's own sentence, when no model beat the dummy floor (a score
+    there is noise, not a number to beat) or when neither family produced a score."""
+    best = {
+        "best_classical": _best(report.best_classical),
+        "best_deep_learning": _best(report.best_deep_learning),
+    }
+    outcome = _outcome(report)
+    measured = outcome != "no_signal" and any(best.values())
+    baseline: dict[str, Any] = {
+        "measured": measured,
         "source": "advisor check",
+        "outcome": outcome,
         "metric": report.metric,
         "higher_is_better": report.higher_is_better,
         "verdict": report.verdict,
         "task": report.task,
         "modality": report.modality,
-        "best_classical": _best(report.best_classical),
-        "best_deep_learning": _best(report.best_deep_learning),
     }
+    if outcome != "measured":
+        baseline["reason"] = report.verdict_words()
+    if measured:
+        baseline.update(best)
+    return baseline
+
+
+def _outcome(report: FeasibilityReport) -> str:
+    # Reports written before the check recorded its outcome: measured.
+    return getattr(report, "outcome", "measured")
 
 
 def project_model(report: FeasibilityReport) -> str | None:
     """The model a project follows the report with: the best model of the family its
     verdict favours (classical on a tie: as good, and cheaper), as a project model word;
-    None when that family has no score or the check's model has no project counterpart."""
+    None when that family has no score, no model beat the dummy floor, or the check's model
+    has no project counterpart."""
+    if _outcome(report) == "no_signal":
+        return None  # the best of noise is no model to follow
     best = report.best_deep_learning if report.verdict == "deep_learning" else report.best_classical
     if best is None or best.score is None:
         return None

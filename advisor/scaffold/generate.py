@@ -289,6 +289,7 @@ def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
         "metric": answers.metric,
         "recipe": answers.recipe,
         "_display_name": names.display,
+        "_model_label": MODELS[answers.model].label,
         "_baseline": dict(answers.baseline),
         "_answers": answers.to_dict(),
     }

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
-from tests.scaffold.projects import REPORT, tree
+from tests.scaffold.projects import NO_SIGNAL, NOT_MEASURED, REPORT, tree
 
 
 def scaffold(*args: str, input: str | None = None):
@@ -332,3 +332,41 @@ def test_a_model_the_framework_cannot_build_is_one_line(tmp_path: Path) -> None:
         "with sklearn; use --framework sklearn, or leave --model out\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("report", "said"),
+    [
+        (
+            NOT_MEASURED,
+            "No baseline to beat: the report says: Not measured: neither a classical nor a "
+            "neural model produced a score within the 2 s budget, so nothing was compared; give "
+            "the check more time (a larger --budget).",
+        ),
+        (
+            NO_SIGNAL,
+            "No baseline to beat: the report says: No signal: no model beats the dummy floor "
+            "(logistic roc_auc 0.5200 vs dummy 0.5000) beyond the noise of the folds; the "
+            "features may not predict the target, so neither family has anything to learn from "
+            "this data.",
+        ),
+    ],
+    ids=["not-measured", "no-signal"],
+)
+def test_a_report_with_nothing_to_beat_is_not_baked_in_as_measured(
+    tmp_path: Path, report: dict, said: str
+) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    result = scaffold("--from-report", str(path), "--versioning", "none", "--tracking", "none",
+                      "--name", "churn", "--output-dir", str(tmp_path), "--no-input")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == said
+    project = tmp_path / "churn"
+    baseline = json.loads((project / "baseline.json").read_text())
+    assert (baseline["measured"], baseline["outcome"]) == (False, report["outcome"])
+    assert "best_classical" not in baseline and "best_deep_learning" not in baseline
+    assert (
+        said.replace("the report says", "the check's report says")
+        in (project / "README.md").read_text()
+    )

@@ -34,6 +34,31 @@ REPORT = {
 }  # fmt: skip
 
 
+# Reports with nothing to beat: every family out of time, and nothing above the dummy.
+NOT_MEASURED = {
+    **REPORT,
+    "outcome": "not_measured",
+    "unmeasured": ["classical", "deep_learning"],
+    "verdict": "tie",
+    "margin": None,
+    "p_value": None,
+    "best_classical": None,
+    "best_deep_learning": None,
+    "budget_seconds": 2,
+}
+NO_SIGNAL = {
+    **REPORT,
+    "outcome": "no_signal",
+    "verdict": "tie",
+    "models": [
+        {"name": "dummy", "family": "baseline", "score": 0.5, "score_std": 0.0,
+         "fit_seconds": 0.01, "status": "ok"},
+    ],
+    "best_classical": {**REPORT["best_classical"], "name": "logistic", "score": 0.52},
+    "best_deep_learning": {**REPORT["best_deep_learning"], "score": 0.51},
+}  # fmt: skip
+
+
 def project_env() -> dict[str, str]:
     """The environment generated projects run in: this venv first on PATH, offline."""
     env = dict(os.environ)

@@ -10,8 +10,13 @@ import pytest
 
 from advisor.check.result import FeasibilityReport
 from advisor.errors import ReportError
-from advisor.scaffold.baseline import as_report, baseline_from_report, read_report
-from tests.scaffold.projects import REPORT
+from advisor.scaffold.baseline import (
+    as_report,
+    baseline_from_report,
+    project_model,
+    read_report,
+)
+from tests.scaffold.projects import NO_SIGNAL, NOT_MEASURED, REPORT
 
 HOW = "write one with 'advisor check DATA --json report.json'"
 CHECKS_HINT = "Give the report.json that 'advisor check --report DIR' writes."
@@ -21,6 +26,7 @@ def test_the_best_scores_and_metric_are_kept() -> None:
     assert baseline_from_report(FeasibilityReport.from_dict(REPORT)) == {
         "measured": True,
         "source": "advisor check",
+        "outcome": "measured",
         "metric": "roc_auc",
         "higher_is_better": True,
         "verdict": "classical",
@@ -36,6 +42,52 @@ def test_the_checks_metric_name_is_kept_and_a_missing_neural_score_is_none() -> 
     baseline = baseline_from_report(as_report(report))
     assert baseline["metric"] == "macro_f1"
     assert baseline["best_deep_learning"] is None
+
+
+@pytest.mark.parametrize(
+    ("report", "reason"),
+    [
+        (
+            NOT_MEASURED,
+            "Not measured: neither a classical nor a neural model produced a score within the "
+            "2 s budget, so nothing was compared; give the check more time (a larger --budget).",
+        ),
+        (
+            NO_SIGNAL,
+            "No signal: no model beats the dummy floor (logistic roc_auc 0.5200 vs dummy 0.5000) "
+            "beyond the noise of the folds; the features may not predict the target, so "
+            "neither family has anything to learn from this data.",
+        ),
+    ],
+    ids=["not-measured", "no-signal"],
+)
+def test_a_report_with_nothing_to_beat_gives_a_baseline_that_says_why(
+    report: dict, reason: str
+) -> None:
+    baseline = baseline_from_report(as_report(report))
+    assert baseline == {
+        "measured": False,
+        "source": "advisor check",
+        "outcome": report["outcome"],
+        "reason": reason,
+        "metric": "roc_auc",
+        "higher_is_better": True,
+        "verdict": "tie",
+        "task": "binary",
+        "modality": "tabular",
+    }
+    assert project_model(as_report(report)) is None
+
+
+def test_a_report_with_one_family_measured_keeps_its_number_and_says_what_is_missing() -> None:
+    partial = {**NOT_MEASURED, "unmeasured": ["deep_learning"],
+               "best_classical": REPORT["best_classical"]}  # fmt: skip
+    baseline = baseline_from_report(as_report(partial))
+    assert baseline["measured"] is True
+    assert baseline["best_classical"] == {"name": "xgboost", "score": 0.9931}
+    assert baseline["best_deep_learning"] is None
+    assert baseline["reason"].startswith("Not measured: no neural model produced a score")
+    assert project_model(as_report(partial)) == "xgboost"
 
 
 def test_a_report_is_read_once_into_the_typed_report(tmp_path: Path) -> None:

@@ -66,8 +66,11 @@ def test_training_fits_in_one_go_and_writes_its_artefacts(
     assert math.isfinite(metrics[metric])
     assert json.loads((folder / "metrics.json").read_text()) == metrics
     printed = capsys.readouterr().out
-    if json.loads((PROJECT / "baseline.json").read_text())["measured"]:
+    baseline = json.loads((PROJECT / "baseline.json").read_text())
+    if baseline["measured"]:
         assert "baseline " in printed
+    elif baseline.get("reason"):
+        assert f"No baseline to beat: the check's report says: {baseline['reason']}" in printed
     else:
         assert "No baseline was measured for this project" in printed
 {%- if neural %}

@@ -94,6 +94,8 @@ def score(metric: str, y: np.ndarray, predicted: np.ndarray) -> float:
 
 def compare(metric: str, value: float, baseline: dict) -> list[str]:
     """Lines saying how the model stands against the baseline to beat."""
+    if not baseline.get("measured") and baseline.get("reason"):
+        return [f"No baseline to beat: the check's report says: {baseline['reason']}"]
     if not baseline.get("measured"):
         return [
             "No baseline was measured for this project: run `advisor check` on your data, then "
