@@ -58,7 +58,8 @@ def run_check(
     ``dataset`` is an :class:`advisor.data.Dataset` (``load_dataset`` / ``load_example``).
     ``metric`` overrides the task's default; ``time_ordered`` says rows are in time order
     (forward-chaining splits, no shuffling). ``progress(event, info)`` is called as
-    candidates start and finish, always on the caller's thread. The budget runs from
+    candidates, curve points and the repeated passes (``repeats_start``, ``repeats_finish``)
+    start and finish, and once ``finished``, always on the caller's thread. The budget runs from
     ``started`` (``time.monotonic()``) when given: the command line starts it before it
     reads the data, so the whole command keeps to it. ``executor`` runs the jobs (this
     machine's cores by default). Raises :class:`ParameterError` for bad arguments and
@@ -150,7 +151,10 @@ def run_check(
         repeats=study.repeats,
         advice=advice,
     )
-    notify("finished", {"verdict": report.verdict, "sentence": report.sentence()})
+    notify(
+        "finished",
+        {"verdict": report.verdict, "outcome": report.outcome, "sentence": report.sentence()},
+    )
     return report
 
 
