@@ -1,0 +1,153 @@
+"""Reaching a Ray cluster, or starting a Ray runtime here, within a short time of its own.
+
+The check's budget covers the whole command, connecting included, so an address that
+does not answer must fail in seconds with one line that says what to do, not hang: a
+cluster's port is tried first (a refused or silent port fails at once), and Ray's own
+connection, which retries for longer than a budget may last, is given
+:data:`CONNECT_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+from advisor.errors import CheckError, ParameterError
+
+CONNECT_SECONDS = 10.0  # the most that reaching a cluster may take
+LOCAL = "local"  # starts a Ray runtime on this machine
+AUTO = "auto"  # the cluster that `ray start` ran on this machine
+CLIENT = "ray://"  # Ray Client, for a driver outside the cluster
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where the cluster is: ``text`` as given; ``host`` and ``port`` when they can be tried
+    before Ray is asked to connect."""
+
+    text: str
+    host: str | None = None
+    port: int | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.text == LOCAL
+
+
+def parse_address(address: str | None) -> Address:
+    """``address`` checked: ``local`` (the default), ``auto``, ``HOST:PORT`` or
+    ``ray://HOST:PORT``; anything else raises :class:`ParameterError`."""
+    text = (address or LOCAL).strip()
+    if text in (LOCAL, AUTO):
+        return Address(text)
+    rest = text[len(CLIENT) :] if text.startswith(CLIENT) else text
+    host, _, port = rest.rpartition(":")
+    host = host.strip("[]")  # an IPv6 host is written [::1]:6379
+    if host and port.isdigit() and 0 < int(port) < 65536:
+        return Address(text, host, int(port))
+    raise ParameterError(
+        "The 'address' parameter of check must be 'local', 'auto', HOST:PORT or "
+        f"ray://HOST:PORT (the address `ray start --head` printed). Got {address!r} instead."
+    )
+
+
+def connect(address: Address, *, timeout: float = CONNECT_SECONDS) -> bool:
+    """Connect this process to the cluster at ``address``, or start a runtime here for
+    ``local``, within ``timeout`` seconds (starting a runtime here takes what it takes: a
+    few seconds, more on a busy machine). Returns whether it connected (``False``: the
+    caller had already connected this process to Ray, and that connection is used).
+
+    Raises :class:`CheckError` in one line when the cluster cannot be reached or refuses.
+    """
+    import ray
+
+    if ray.is_initialized():
+        return False
+    if address.local:
+        # On the caller's thread: Ray ties the processes it starts to the life of the
+        # thread that started them, and nothing remote can keep this waiting.
+        try:
+            ray.init(**_init_arguments(address))
+        except Exception as exc:
+            raise CheckError(_refusal(address, exc)) from None
+        return True
+    if address.host is not None:
+        _try_port(address, timeout)
+    ends = time.monotonic() + timeout
+    outcome: dict[str, BaseException | None] = {}
+
+    def init() -> None:
+        try:
+            ray.init(**_init_arguments(address))
+            outcome["error"] = None
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=init, daemon=True)
+    thread.start()
+    thread.join(max(0.0, ends - time.monotonic()))
+    if "error" not in outcome:
+        raise CheckError(
+            f"The Ray cluster at {address.text} did not accept a connection within "
+            f"{timeout:g} s; check that the address is the one `ray start --head` printed "
+            "and that this machine runs the cluster's Ray version."
+        )
+    if outcome["error"] is not None:
+        raise CheckError(_refusal(address, outcome["error"]))
+    return True
+
+
+def _try_port(address: Address, timeout: float) -> None:
+    """Fail at once on a port that refuses or does not answer, before Ray's own retries."""
+    try:
+        with socket.create_connection((address.host, address.port), timeout=timeout):
+            pass
+    except OSError as exc:
+        if isinstance(exc, socket.gaierror):
+            why = f"the host {address.host} is not known"
+        elif isinstance(exc, TimeoutError):
+            why = f"nothing answered within {timeout:g} s"
+        elif isinstance(exc, ConnectionRefusedError):
+            why = "nothing listens on that port"
+        else:
+            why = exc.strerror or type(exc).__name__
+        raise CheckError(
+            f"Cannot reach a Ray cluster at {address.text}: {why}. Start one with "
+            f"`ray start --head --port {address.port}`, or pass the address it printed to "
+            "--address (or --address local to start Ray on this machine)."
+        ) from None
+
+
+def _init_arguments(address: Address) -> dict[str, object]:
+    # Ray's progress lines would interleave with the check's own display (and its JSON on
+    # standard output); what goes wrong reaches the caller as an exception.
+    arguments: dict[str, object] = {"log_to_driver": False, "logging_level": logging.ERROR}
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")
+    if address.local:
+        # A runtime started for one check reports nothing anywhere: nothing in the check
+        # needs the network.
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        arguments["include_dashboard"] = False
+    # "local" always starts a runtime of its own: without an address, Ray would join the
+    # cluster that `ray start` last ran on this machine, even one that has since stopped.
+    arguments["address"] = address.text
+    return arguments
+
+
+def _refusal(address: Address, exc: BaseException) -> str:
+    """Why Ray would not connect, in one line that says what to do."""
+    from ray.exceptions import AuthenticationError
+
+    if isinstance(exc, AuthenticationError):
+        return (
+            f"The Ray cluster at {address.text} wants its authentication token; set "
+            "RAY_AUTH_TOKEN (or RAY_AUTH_TOKEN_PATH) to the cluster's token and run again."
+        )
+    from advisor.check.messages import error_line
+
+    where = "start Ray on this machine" if address.local else f"connect to {address.text}"
+    return f"Could not {where}: {error_line(exc)}"
