@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import gc
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,18 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     help="The date column that orders the rows (implies --time-ordered).",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(("local", "ray")),
+    default="local",
+    show_default=True,
+    help="Where the study's jobs run: this machine's cores, or a Ray cluster.",
+)
+@click.option(
+    "--address",
+    metavar="ADDR",
+    help="With --engine ray: the cluster's address (host:port), or 'local' to start Ray here.",
+)
+@click.option(
     "--report",
     "report_dir",
     metavar="DIR",
@@ -97,6 +110,8 @@ def check(
     seed: int,
     metric: str | None,
     time_ordered: bool,
+    engine: str,
+    address: str | None,
     report_dir: Path | None,
     json_path: str | None,
     force: bool,
@@ -135,6 +150,9 @@ def check(
         **data,
     )
     request.check_conflicts()
+    from advisor.check.engines import make_executor
+
+    executor = make_executor(engine, address=address)
     _check_outputs(report_dir, json_path, force=force)
     to_stdout = json_path == "-"
     if to_stdout and view_format == "markdown":
@@ -149,7 +167,8 @@ def check(
 
     # The workers import scikit-learn (seconds) while this process imports it too and
     # reads the data: started first, before the imports below, so that the two overlap.
-    warming = children.warm_up_in_background()
+    # A Ray engine connects in run_check instead, where a failure is one error line.
+    warming = children.warm_up_in_background() if engine == "local" else None
     try:
         report = _read_and_run(
             request,
@@ -159,10 +178,12 @@ def check(
             started=started,
             warming=warming,
             console=err,
+            executor=executor,
         )
     finally:
         # The command returns once its workers and their fork server have exited.
-        warming.join()
+        if warming is not None:
+            warming.join()
         children.shut_down()
     if view_format == "markdown":
         from advisor.check.markdown import render_markdown
@@ -189,7 +210,12 @@ def check(
 
 
 def _read_and_run(
-    request: DataRequest, *, seed: int, warming: Any, console: Any, **options: Any
+    request: DataRequest,
+    *,
+    seed: int,
+    warming: threading.Thread | None,
+    console: Any,
+    **options: Any,
 ) -> Any:
     with console.status("Reading the data and starting the workers…"):
         from advisor.check.evaluation import metrics_for
@@ -198,7 +224,8 @@ def _read_and_run(
         dataset = request.load(max_rows=READ_MAX_ROWS, seed=seed)
         check_dataset(dataset)
         metrics_for(dataset.task, options["metric"])
-        warming.join()
+        if warming is not None:
+            warming.join()
     console.print(
         f"[bold]{dataset.name}[/]: {dataset.task} {dataset.modality}, {dataset.rows:,} rows; "
         f"budget {options['budget']:g} s"

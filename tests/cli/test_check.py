@@ -173,8 +173,19 @@ def test_bad_input_is_one_line_error_and_writes_nothing(tmp_path, make, extra, e
             "Error: The folder of /no/such/dir/r.json does not exist: create it or give --json "
             "another path.\n",
         ),
+        (
+            ["--example", "iris", "--address", "127.0.0.1:6379"],
+            "Error: The 'address' parameter of check only applies to the ray engine; add "
+            "--engine ray or leave out --address.\n",
+        ),
     ],
-    ids=["negative-budget", "unknown-example", "metric-for-another-task", "json-folder-missing"],
+    ids=[
+        "negative-budget",
+        "unknown-example",
+        "metric-for-another-task",
+        "json-folder-missing",
+        "address-without-ray",
+    ],
 )
 def test_bad_options_are_one_line_errors(args, expected) -> None:
     result = _run(*args)
