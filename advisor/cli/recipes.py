@@ -22,8 +22,10 @@ def list_recipes() -> None:
     from advisor.scaffold.recipes import load_recipes
 
     table = Table(title="Recipes (advisor scaffold --recipe NAME)")
-    for column in ("name", "modality", "task", "family", "framework", "tracking", "versioning"):
-        table.add_column(column, no_wrap=column == "name")
+    columns = ("name", "modality", "task", "family", "model", "framework", "tracking")
+    for column in columns:
+        table.add_column(column, no_wrap=column in ("name", "model"))
+    table.add_column("versioning")
     table.add_column("hardware")
     for recipe in load_recipes().values():
         table.add_row(
@@ -31,12 +33,13 @@ def list_recipes() -> None:
             recipe.modality,
             recipe.task,
             recipe.family.replace("_", " "),
+            recipe.model,
             recipe.framework,
             recipe.tracking,
             recipe.versioning,
             recipe.hardware,
         )
-    Console(width=120).print(table)
+    Console(width=140).print(table)
 
 
 @recipes.command("show")
@@ -47,7 +50,7 @@ def show_recipe(name: str) -> None:
     from rich.table import Table
 
     from advisor.scaffold.recipes import get_recipe
-    from advisor.scaffold.vocabulary import CHOICES, INCOMPATIBLE
+    from advisor.scaffold.vocabulary import CHOICES, INCOMPATIBLE, MODELS
 
     recipe = get_recipe(name)
     console = Console(width=120)
@@ -60,6 +63,13 @@ def show_recipe(name: str) -> None:
         if field in ("name", "description"):
             continue
         others = [choice for choice in CHOICES.get(field, ()) if choice != value]
+        if field == "model":  # the models for this data and task, whatever builds them
+            others = [
+                model
+                for model, spec in MODELS.items()
+                if model in others and recipe.modality in spec.modalities
+                and recipe.task in spec.tasks
+            ]  # fmt: skip
         table.add_row(field, value, ", ".join(others))
     console.print(table)
     # click.echo, not rich: a reason is one line however narrow the terminal

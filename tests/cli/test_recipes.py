@@ -22,7 +22,8 @@ def test_list_shows_every_recipe(args: list[str]) -> None:
     assert [row.split("│")[1].strip() for row in rows] == sorted(load_recipes())
     xgboost = next(row for row in rows if "tabular-xgboost" in row)
     assert [cell.strip() for cell in xgboost.split("│")[1:-1]] == [
-        "tabular-xgboost", "tabular", "binary", "classical", "xgboost", "mlflow", "dvc", "cpu",
+        "tabular-xgboost", "tabular", "binary", "classical", "xgboost", "xgboost", "mlflow",
+        "dvc", "cpu",
     ]  # fmt: skip
 
 
@@ -33,6 +34,11 @@ def test_show_gives_the_fields_and_the_refused_combinations() -> None:
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.output.splitlines()]
     assert ["framework", "pytorch", "sklearn, xgboost, lightning"] in rows
     assert ["tracking", "tensorboard", "mlflow, wandb, none"] in rows
+    # the models for images and this task, whichever framework builds them
+    start = rows.index(next(row for row in rows if row[:2] == ["model", "cnn"]))
+    models = " ".join(row[2] for row in rows[start:] if row and row[0] in ("model", ""))
+    assert models.split(", ")[:3] == ["logistic_regression", "sgd_linear", "linear_svm"]
+    assert not {"linear_regression", "mlp", "text_nn"} & set(models.replace(",", "").split())
     assert "Refused combinations:" in result.output
     assert (
         "  - modality image/text and task regression: the image and text starters are "
