@@ -147,6 +147,11 @@ def _from_data(
     data itself (modality, classes) must say what the data says."""
     from advisor.inference import DEFAULT_MAX_ROWS, profile_from_dataset
 
+    if given.get("labelled") is False:
+        raise ParameterError(
+            f"--unlabelled contradicts --data: {request.path} has a target to learn from; leave "
+            "--unlabelled out, or describe the unlabelled data with flags instead of --data."
+        )
     dataset = request.load(max_rows=DEFAULT_MAX_ROWS)
     profile = profile_from_dataset(dataset, **given)
     if modality is not None and modality != profile.modality:

@@ -277,8 +277,13 @@ def test_a_misspelt_choice_is_a_usage_error() -> None:
             "Error: --image-size is for a folder of images; {path} is a file: leave "
             "--image-size out.\n",
         ),
+        (
+            ["--unlabelled"],
+            "Error: --unlabelled contradicts --data: {path} has a target to learn from; leave "
+            "--unlabelled out, or describe the unlabelled data with flags instead of --data.\n",
+        ),
     ],
-    ids=["modality", "classes", "image-size"],
+    ids=["modality", "classes", "image-size", "unlabelled"],
 )
 def test_flags_that_contradict_the_data_are_one_line(
     cancer_csv: Path, args: list[str], message: str
