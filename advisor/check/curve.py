@@ -109,8 +109,8 @@ def describe_curve(
         )
     found = trend(curve, best_c, best_n, metric)
     if found is None:
-        failed = [(m, (failures or {}).get(m)) for m in (best_c.name, best_n.name)]
-        failed = [(m, why) for m, why in failed if why]
+        reasons = failures or {}
+        failed = [(m, reasons[m]) for m in (best_c.name, best_n.name) if reasons.get(m)]
         if failed:
             return " ".join(
                 f"No learning curve for {m}: its fits on fewer rows failed ({why})."
