@@ -13,7 +13,10 @@ writes its HTML and JSON. Nothing heavy is imported here.
 - The candidates: ``ladder`` (which models, for which data), ``features``, ``boosting``,
   ``neural`` (the PyTorch networks), ``fitting`` (fit and score one split), ``hardware``
   (threads and lanes for this machine).
-- Judging and showing: ``evaluation`` (splits, metrics, the verdict rule), ``guards``
-  (honesty warnings), ``result`` (the report and its JSON), ``view`` (what every front end
-  shows), ``report`` (the HTML page).
+- Judging and showing: ``evaluation`` (splits, metrics, the paired test), ``verdict`` (the
+  outcome and the verdict by the fixed rule), ``advice`` (the budget that would settle a
+  tie), ``extrapolate`` (how much data would change the answer), ``compare`` (two reports
+  side by side), ``guards`` (honesty warnings), ``result`` (the report and its JSON),
+  ``view`` (what every front end shows), ``report`` (the HTML page), ``markdown``.
+- Engines: ``engines`` (make_executor: local, or ``engines.ray`` on a Ray cluster).
 """

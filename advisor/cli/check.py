@@ -325,6 +325,10 @@ def _run(dataset: Any, *, console: Any, **options: Any) -> Any:
                 )
             elif event == "candidate_skipped":
                 progress.console.print(f"  {name:<26} {'skipped':>10}   {info['reason']}")
+            elif event == "repeats_start":
+                progress.update(
+                    task, description="repeating the cross-validation of the two compared"
+                )
             elif event == "curve_start":
                 share = info["fraction"]
                 progress.update(task, description=f"learning curve: {name} at {share:.0%}")
@@ -338,7 +342,7 @@ def show(report: Any, console: Any) -> None:
 
     from advisor.check import view
 
-    table = Table(title=f"Leaderboard ({view.title(report)}; {report.evaluation})")
+    table = Table(title=f"Leaderboard ({view.title(report)}; {view.leaderboard_splits(report)})")
     for index, name in enumerate(view.columns(report)):
         numeric = 2 <= index < len(view.columns(report)) - 1
         table.add_column(name, justify="right" if numeric else "left", no_wrap=index < 2)

@@ -245,7 +245,7 @@ def test_whole_flow_check_then_project_zip(app, tmp_path):
     assert report is not None and report.budget_seconds == 4
     # the verdict sentence, the leaderboard, the learning curve and the downloads
     assert app.subheader[0].value == report.sentence()
-    assert re.match(r"^(Classical|Deep learning|Tie|Tie by default): ", report.sentence())
+    assert re.match(r"^(Classical|Deep learning|Tie|No signal|Not measured): ", report.sentence())
     assert "**Leaderboard** · accuracy, higher is better" in _texts(app)
     board = app.table[0].value
     assert list(board["model"]) == [m.name for m in report.models]
