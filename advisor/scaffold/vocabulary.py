@@ -38,7 +38,7 @@ MODELS: dict[str, ModelSpec] = {
     "knn": ModelSpec("k-nearest neighbours", ("sklearn",)),
     "naive_bayes": ModelSpec("naive Bayes", ("sklearn",), _CLASSIFY),
     "decision_tree": ModelSpec("a decision tree", ("sklearn",), staged=True),
-    "random_forest": ModelSpec("a random forest", ("sklearn",), staged=True),
+    "random_forest": ModelSpec("a random forest", ("sklearn",)),
     # Histogram boosting needs dense features; hashed n-grams of text are sparse.
     "hist_gradient_boosting": ModelSpec(
         "histogram gradient-boosted trees", ("sklearn",), modalities=("tabular", "image"),

@@ -20,6 +20,7 @@ from advisor.resources import templates_dir
 from advisor.scaffold import generate
 from advisor.scaffold.answers import read_answers
 from advisor.scaffold.generate import replay_project, scaffold_project
+from advisor.scaffold.vocabulary import MODELS
 from advisor.terms import METRICS
 from tests.scaffold.projects import REPORT, tree
 
@@ -328,6 +329,11 @@ def test_a_scikit_learn_project_builds_the_model_it_names(
     others = {"SGDClassifier(", "SGDRegressor(", "LogisticRegression(", "DecisionTreeClassifier("}
     assert not (others - {builds}) & {name for name in others if name in code}
     assert f"# {model}: see churn/model.py" in (project / "params.yaml").read_text()
+    # trained in epochs exactly when the vocabulary says so (the template keeps its own list)
+    train = (project / "churn" / "train.py").read_text()
+    assert ("fit_epoch(" in train) == MODELS[model].staged
+    tests = (project / "tests" / "test_pipeline.py").read_text()
+    assert ("def test_training_lowers_the_loss" in tests) == MODELS[model].staged
     assert json.loads((project / ".advisor-answers.json").read_text())["model"] == model
 
 

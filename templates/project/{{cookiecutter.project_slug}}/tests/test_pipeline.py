@@ -1,5 +1,5 @@
 {%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
-{%- set staged = cookiecutter.model not in ("logistic_regression", "linear_regression", "linear_svm", "rbf_svm", "knn", "naive_bayes") -%}
+{%- set staged = cookiecutter.model not in ("logistic_regression", "linear_regression", "linear_svm", "rbf_svm", "knn", "naive_bayes", "random_forest") -%}
 """Train on tiny data: the loss must fall and every artefact must appear."""
 
 from __future__ import annotations

@@ -115,30 +115,6 @@ def fit_epoch(
     """Refit the tree one level deeper than the last epoch's."""
     model.set_params(max_depth=epoch + 1)
     model.fit(features, y)
-{%- elif m == "random_forest" %}
-
-
-def build_model(params: dict[str, Any]):
-    """A random forest that grows by `model.trees_per_epoch` trees each epoch (warm start:
-    the trees already grown are kept)."""
-    from sklearn.ensemble import {{ "RandomForestRegressor" if regression else "RandomForestClassifier" }}
-
-    model = params["model"]
-    return {{ "RandomForestRegressor" if regression else "RandomForestClassifier" }}(
-        n_estimators=model["trees_per_epoch"],
-        min_samples_leaf=model["min_samples_leaf"],
-        warm_start=True,
-        random_state=params["seed"],
-        n_jobs=2,
-    )
-
-
-def fit_epoch(
-    model, params: dict[str, Any], features, y: np.ndarray, epoch: int, rng: np.random.Generator
-) -> None:
-    """Add this epoch's trees to the forest."""
-    model.set_params(n_estimators=params["model"]["trees_per_epoch"] * (epoch + 1))
-    model.fit(features, y)
 {%- elif m == "hist_gradient_boosting" %}
 
 
@@ -183,11 +159,15 @@ def build_model(params: dict[str, Any]):
 {%- elif m == "knn" %}
     """k-nearest neighbours on standardised features: fitting stores the training rows."""
     from sklearn.neighbors import {{ "KNeighborsRegressor" if regression else "KNeighborsClassifier" }}
+{%- elif m == "random_forest" %}
+    """A random forest, fitted in one go: more trees lower its variance, not its loss on
+    the training rows, so it has no epochs to track."""
+    from sklearn.ensemble import {{ "RandomForestRegressor" if regression else "RandomForestClassifier" }}
 {%- else %}
     """Naive Bayes{{ " over word counts" if text else " with a Gaussian per feature and class" }}, fitted in one go."""
     from sklearn.naive_bayes import {{ "MultinomialNB" if text else "GaussianNB" }}
 {%- endif %}
-{%- if m != "naive_bayes" %}
+{%- if m not in ("naive_bayes", "random_forest") %}
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 {%- endif %}
@@ -208,12 +188,19 @@ def build_model(params: dict[str, Any]):
     estimator = {{ "SVR" if regression else "SVC" }}(C=model["C"], gamma="scale")
 {%- elif m == "knn" %}
     estimator = {{ "KNeighborsRegressor" if regression else "KNeighborsClassifier" }}(n_neighbors=model["n_neighbors"])
+{%- elif m == "random_forest" %}
+    return {{ "RandomForestRegressor" if regression else "RandomForestClassifier" }}(
+        n_estimators=model["trees"],
+        min_samples_leaf=model["min_samples_leaf"],
+        random_state=params["seed"],
+        n_jobs=2,
+    )
 {%- elif text %}
     return MultinomialNB(alpha=model["alpha"])
 {%- else %}
     return GaussianNB(var_smoothing=model["var_smoothing"])
 {%- endif %}
-{%- if m != "naive_bayes" %}
+{%- if m not in ("naive_bayes", "random_forest") %}
 {%- if text %}
     # Sparse n-gram counts: scaled, not centred, so that they stay sparse.
     return make_pipeline(StandardScaler(with_mean=False), estimator)

@@ -264,7 +264,7 @@ def train(config: Config) -> dict:
     return {"losses": history.losses, "run_dir": run_dir}
 {%- else %}
 
-{%- set staged = cookiecutter.model in ("sgd_linear", "decision_tree", "random_forest", "hist_gradient_boosting") %}
+{%- set staged = cookiecutter.model in ("sgd_linear", "decision_tree", "hist_gradient_boosting") %}
 {%- if cookiecutter.framework == "sklearn" %}
 
 import joblib
