@@ -16,58 +16,19 @@ than what it has gained so far is "noisy": neither gets a number, only the words
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from advisor.check.result import CurvePoint
+from advisor.check.data_needed import MULTIPLES, DataNeeded, Extrapolation, Prediction
+from advisor.check.result import CurvePoint, ModelResult
 from advisor.terms import METRICS
 
-MULTIPLES = (2, 5, 10)
 DRAWS = 400  # bootstrap refits
 EXPONENTS = np.linspace(0.05, 2.0, 79)  # the grid the law's exponent is searched on
 RESIDUAL_LIMIT = 3.0  # a point further than this many standard errors from the law: noisy
 INTERVAL = (10, 90)  # percentiles: an 80 % interval
 FOLDS = 5  # splits behind each point's spread
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """The score expected at ``multiple`` times the training rows, with an 80 % interval."""
-
-    multiple: int
-    rows: int
-    score: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
-class Extrapolation:
-    """One model's curve carried forward, or why it is not."""
-
-    model: str
-    family: str
-    status: str  # "ok", "flat", "noisy" or "too_few_points"
-    rows: int  # training rows of the full fit
-    predictions: tuple[Prediction, ...] = ()
-    asymptote: float | None = None  # the score the law levels off at
-    rows_for_target: int | None = None  # training rows to reach --target-score
-    target_reachable: bool | None = None
-    params: tuple[float, float, float] | None = field(default=None, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "family": self.family,
-            "status": self.status,
-            "rows": self.rows,
-            "predictions": [p.__dict__ for p in self.predictions],
-            "asymptote": self.asymptote,
-            "rows_for_target": self.rows_for_target,
-            "target_reachable": self.target_reachable,
-        }
 
 
 def extrapolate(
@@ -126,6 +87,30 @@ def extrapolate(
         return _with(result, target_reachable=False)
     needed = (b / (a - goal)) ** (1.0 / c)
     return _with(result, rows_for_target=int(np.ceil(needed)), target_reachable=True)
+
+
+def data_needed(
+    curve: Sequence[CurvePoint],
+    best_c: ModelResult | None,
+    best_n: ModelResult | None,
+    metric: str,
+    *,
+    target_score: float | None = None,
+    seed: int = 0,
+) -> DataNeeded:
+    """Both families' curves carried forward and where they cross (see the module)."""
+
+    def carried(model: ModelResult | None) -> Extrapolation | None:
+        if model is None:
+            return None
+        points = [p for p in curve if p.model == model.name]
+        return extrapolate(points, metric, target_score=target_score, seed=seed)
+
+    classical, neural = carried(best_c), carried(best_n)
+    where = None
+    if classical is not None and neural is not None:
+        where = crossing(classical, neural, metric)
+    return DataNeeded(metric, classical, neural, where, target_score)
 
 
 def crossing(

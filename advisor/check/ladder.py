@@ -26,6 +26,7 @@ from advisor.check.features import (
     text_features,
 )
 from advisor.check.hardware import threads_for
+from advisor.check.hog import HogFeatures
 
 SVM_MAX_ROWS = 5_000  # kernel SVMs grow quadratically with rows: skipped above this
 SVM_TUNE_ROWS = 2_000  # up to this many training rows, the SVM's C is tuned (7 fits, not 1)
@@ -139,11 +140,12 @@ def ladder(context: Context) -> list[Candidate]:
             Candidate("text_net", "deep_learning", 1.0, build_text_net, cooperative=True),
         ]
     if context.modality == "image":
+        linear = "ridge" if regression else "logistic"
         return [
             floor,
-            Candidate(
-                "pixels_ridge" if regression else "pixels_logistic", "classical", 1.0, build_linear
-            ),
+            Candidate(f"pixels_{linear}", "classical", 1.0, build_linear),
+            Candidate("hog_svm", "classical", 1.0, build_hog_svm, skip=too_big),
+            Candidate(f"hog_{linear}", "classical", 1.0, build_hog_linear),
             Candidate("pixels_svm", "classical", 1.0, build_svm, skip=too_big),
             Candidate(
                 "pixels_gradient_boosting",
@@ -180,15 +182,26 @@ def build_dummy(context: Context, deadline: float | None) -> Any:
 
 def build_linear(context: Context, deadline: float | None) -> Any:
     """Logistic regression or ridge, its strength chosen inside the training rows."""
-    from sklearn.linear_model import LogisticRegressionCV, RidgeCV
     from sklearn.pipeline import make_pipeline
 
+    return make_pipeline(model_features(context), _linear_model(context))
+
+
+def build_hog_linear(context: Context, deadline: float | None) -> Any:
+    """Logistic regression or ridge on standardised HOG features of the images."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(HogFeatures(), StandardScaler(), _linear_model(context))
+
+
+def _linear_model(context: Context) -> Any:
+    from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+
     if context.task == "regression":
-        model = RidgeCV(alphas=np.logspace(-3, 3, 7))
-    else:
-        # C chosen by 3-fold cross-validation inside the training rows.
-        model = LogisticRegressionCV(Cs=4, cv=3, max_iter=2000)
-    return make_pipeline(model_features(context), model)
+        return RidgeCV(alphas=np.logspace(-3, 3, 7))
+    # C chosen by 3-fold cross-validation inside the training rows.
+    return LogisticRegressionCV(Cs=4, cv=3, max_iter=2000)
 
 
 def build_gradient_boosting(context: Context, deadline: float | None) -> Any:
@@ -215,17 +228,29 @@ def build_xgboost(context: Context, deadline: float | None) -> Any:
 
 def build_svm(context: Context, deadline: float | None) -> Any:
     """A kernel SVM; its C tuned on up to SVM_TUNE_ROWS training rows."""
-    from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
+
+    if context.modality == "image":
+        return make_pipeline(PixelFeatures(), PixelScale(), _kernel_svm(context))
+    return make_pipeline(model_features(context), _kernel_svm(context))
+
+
+def build_hog_svm(context: Context, deadline: float | None) -> Any:
+    """A kernel SVM on HOG features, which are normalised block by block already."""
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(HogFeatures(), _kernel_svm(context))
+
+
+def _kernel_svm(context: Context) -> Any:
+    from sklearn.model_selection import GridSearchCV
     from sklearn.svm import SVC, SVR
 
     model = SVR() if context.task == "regression" else SVC(random_state=context.seed)
     if context.rows <= SVM_TUNE_ROWS:
         # C chosen by 3-fold cross-validation inside the training rows.
         model = GridSearchCV(model, {"C": [1.0, 10.0]}, cv=3)
-    if context.modality == "image":
-        return make_pipeline(PixelFeatures(), PixelScale(), model)
-    return make_pipeline(model_features(context), model)
+    return model
 
 
 def build_linear_svm(context: Context, deadline: float | None) -> Any:

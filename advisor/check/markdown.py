@@ -27,6 +27,8 @@ def render_markdown(report: Any) -> str:
     if notes:
         lines += ["", *(_escape(note) for note in notes)]
     lines += ["", "### Learning curve", "", _escape(report.curve_summary)]
+    if report.data_needed is not None:
+        lines += ["", "### Data needed", "", _escape(report.data_needed.summary())]
     advice = getattr(report, "advice", None)
     if advice:
         lines += ["", "### Advice", "", _escape(advice)]

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from advisor.check.data_needed import DataNeeded
 from advisor.check.view import fmt_score, margin_words, unmeasured_reasons
 from advisor.errors import ReportError
 
@@ -110,6 +111,17 @@ class CurvePoint:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CurvePoint:
+        return cls(
+            model=data["model"],
+            family=data["family"],
+            fraction=data["fraction"],
+            train_rows=data["train_rows"],
+            score=data["score"],
+            score_std=data.get("score_std", 0.0),
+        )
+
 
 @dataclass(frozen=True)
 class FeasibilityReport:
@@ -141,6 +153,7 @@ class FeasibilityReport:
     unmeasured: tuple[str, ...] = ()  # the families without a score ("classical", ...)
     advice: str | None = None  # when a tie may come from too small a budget: what would tell
     repeats: int = 1  # passes of cross-validation the compared models ran
+    data_needed: DataNeeded | None = None  # the curves carried to more data
 
     @property
     def relative_margin(self) -> bool:
@@ -227,6 +240,7 @@ class FeasibilityReport:
             "unmeasured": list(self.unmeasured),
             "advice": self.advice,
             "repeats": self.repeats,
+            "data_needed": self.data_needed.to_dict() if self.data_needed else None,
             "best_classical": self.best_classical.to_dict() if self.best_classical else None,
             "best_deep_learning": (
                 self.best_deep_learning.to_dict() if self.best_deep_learning else None
@@ -265,7 +279,7 @@ class FeasibilityReport:
             best_classical=ModelResult.from_dict(best_c) if best_c else None,
             best_deep_learning=ModelResult.from_dict(best_n) if best_n else None,
             models=tuple(ModelResult.from_dict(m) for m in data["models"]),
-            learning_curve=tuple(CurvePoint(**p) for p in data["learning_curve"]),
+            learning_curve=tuple(CurvePoint.from_dict(p) for p in data["learning_curve"]),
             curve_summary=data.get("curve_summary", ""),
             warnings=tuple(data["warnings"]),
             budget_seconds=data["budget_seconds"],
@@ -281,6 +295,9 @@ class FeasibilityReport:
             unmeasured=tuple(data.get("unmeasured", ())),
             advice=data.get("advice"),
             repeats=data.get("repeats", 1),
+            data_needed=(
+                DataNeeded.from_dict(data["data_needed"]) if data.get("data_needed") else None
+            ),
         )
 
 

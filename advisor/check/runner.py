@@ -27,6 +27,7 @@ from advisor.check.aggregate import ranked
 from advisor.check.curve import describe_curve, trend
 from advisor.check.evaluation import make_splits, metrics_for, repeated_splits
 from advisor.check.executor import Executor, LocalExecutor, Running
+from advisor.check.extrapolate import data_needed
 from advisor.check.ladder import context_for, ladder
 from advisor.check.messages import DataProfile, GuardWarnings, InspectRequest, StudyData
 from advisor.check.plan import CV_PASSES, Budget, TimePlan, plan_time, work_budget
@@ -51,6 +52,7 @@ def run_check(
     progress: Progress | None = None,
     started: float | None = None,
     executor: Executor | None = None,
+    target_score: float | None = None,
 ) -> FeasibilityReport:
     """Measure classical baselines against a neural network on ``dataset`` within ``budget``
     seconds, and return a :class:`~advisor.check.result.FeasibilityReport`.
@@ -62,7 +64,9 @@ def run_check(
     start and finish, and once ``finished``, always on the caller's thread. The budget runs from
     ``started`` (``time.monotonic()``) when given: the command line starts it before it
     reads the data, so the whole command keeps to it. ``executor`` runs the jobs (this
-    machine's cores by default). Raises :class:`ParameterError` for bad arguments and
+    machine's cores by default). ``target_score`` asks how many rows each family would need
+    to reach it (the report's ``data_needed``). Raises :class:`ParameterError` for bad
+    arguments and
     :class:`CheckError` when the data cannot support a check.
     """
     _check_parameters(budget=budget, seed=seed)
@@ -121,6 +125,11 @@ def run_check(
             seconds_for_rows=lambda rows: seconds_for_rows(dataset, rows),
         ),
     )
+    needed = None
+    if judgement.outcome != "not_measured":
+        needed = data_needed(
+            curve, best_c, best_n, metrics[0], target_score=target_score, seed=seed
+        )
     report = FeasibilityReport(
         task=data.task,
         modality=data.modality,
@@ -150,6 +159,7 @@ def run_check(
         unmeasured=judgement.unmeasured,
         repeats=study.repeats,
         advice=advice,
+        data_needed=needed,
     )
     notify(
         "finished",

@@ -48,6 +48,12 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     "RMSE for regression].",
 )
 @click.option(
+    "--target-score",
+    type=float,
+    metavar="SCORE",
+    help="Estimate the training rows each family would need to reach this score.",
+)
+@click.option(
     "--time-ordered",
     is_flag=True,
     help="Rows are in time order: evaluate on later rows only (no shuffling); rows are "
@@ -109,6 +115,7 @@ def check(
     budget: float,
     seed: int,
     metric: str | None,
+    target_score: float | None,
     time_ordered: bool,
     engine: str,
     address: str | None,
@@ -175,6 +182,7 @@ def check(
             budget=budget,
             seed=seed,
             metric=metric,
+            target_score=target_score,
             started=started,
             warming=warming,
             console=err,
@@ -355,6 +363,8 @@ def show(report: Any, console: Any) -> None:
             console.print(f"  {row.model}: {row.message}", style="dim")
     console.print(f"[bold]{report.sentence()}[/]")
     console.print(report.curve_summary)
+    if report.data_needed is not None:
+        console.print(f"Data needed: {report.data_needed.summary()}")
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     console.print(

@@ -68,3 +68,24 @@ def test_curves_that_cross_within_ten_times_the_data() -> None:
     assert multiple == pytest.approx((3 / 0.07) ** 2 / 1000, rel=0.3)
     assert rows == pytest.approx(1000 * multiple, rel=0.05)  # the multiple is rounded
     assert crossing(neural, classical, "roc_auc") is None  # the leader does not "cross"
+
+
+def test_the_report_carries_both_curves_in_words_and_json() -> None:
+    from advisor.check.data_needed import DataNeeded
+    from advisor.check.extrapolate import data_needed
+    from advisor.check.result import ModelResult
+
+    svm_curve = curve(lambda r: law(r, a=0.90, b=1.0), model="svm", family="classical")
+    mlp_curve = curve(lambda r: law(r, a=0.97, b=4.0))
+    svm = ModelResult("svm", "classical", svm_curve[-1].score, 0.004, 0.1, "ok")
+    mlp = ModelResult("mlp", "deep_learning", mlp_curve[-1].score, 0.004, 0.1, "ok")
+    needed = data_needed([*svm_curve, *mlp_curve], svm, mlp, "roc_auc", target_score=0.99)
+    words = needed.summary()
+    assert words.startswith("svm: about 0.8")
+    assert "mlp is expected to overtake svm at about 1." in words
+    assert words.endswith(
+        "To reach ROC AUC 0.99: not reached by svm on its curve (it levels off near "
+        f"{needed.classical.asymptote:.4f}); not reached by mlp on its curve (it levels off "
+        f"near {needed.deep_learning.asymptote:.4f})."
+    )
+    assert DataNeeded.from_dict(needed.to_dict()) == needed

@@ -137,6 +137,7 @@ def test_a_port_that_never_answers_fails_within_its_own_timeout() -> None:
     # longer than a check's budget. In a process of its own, whose Ray attempt dies with it.
     code = (
         "import socket, time\n"
+        "import ray  # imported before the clock starts: the timeout is the connection's\n"
         "from advisor.check.engines.ray import RayExecutor\n"
         "from advisor.errors import AdvisorError\n"
         "server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen(8)\n"
@@ -237,7 +238,9 @@ def test_a_slow_candidate_is_cancelled_at_its_deadline(cluster, monkeypatch) -> 
 
 
 @pytest.mark.slow
-def test_a_node_killed_mid_run_loses_its_jobs_and_the_study_finishes(cluster, monkeypatch) -> None:
+def test_a_node_killed_mid_run_loses_its_jobs_and_the_study_finishes(
+    cluster, monkeypatch, capsys
+) -> None:
     doomed = cluster.add_node("doomed")
     real_ladder = runner.ladder
 
@@ -280,4 +283,6 @@ def test_a_node_killed_mid_run_loses_its_jobs_and_the_study_finishes(cluster, mo
     # The nodes that lived measured the rest.
     steady_ok = [m.name for m in report.models if m.name.startswith("steady") and m.status == "ok"]
     assert len(steady_ok) >= 2, report.models
+    # Ray's notice of the dead node goes to standard error: `--json -` owns standard output.
+    assert capsys.readouterr().out == ""
     validate(report.to_dict())

@@ -70,6 +70,9 @@ def test_each_bundled_example_scores_as_measured_before(name) -> None:
     report = run_check(load_example(name), budget=golden.BUDGET, seed=0)
     assert_as_measured_before(report, name)
     assert [m.name for m in report.models if m.status == "skipped"] == []  # small data
+    # Both families' curves are carried forward, or the words say why not.
+    assert report.data_needed is not None and report.data_needed.metric == report.metric
+    assert report.data_needed.summary()
     validate(report.to_dict())
 
 

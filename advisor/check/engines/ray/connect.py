@@ -74,6 +74,7 @@ def connect(address: Address, *, timeout: float = CONNECT_SECONDS) -> bool:
             ray.init(**_init_arguments(address))
         except Exception as exc:
             raise CheckError(_refusal(address, exc)) from None
+        _notices_to_stderr()
         return True
     if address.host is not None:
         _try_port(address, timeout)
@@ -98,6 +99,7 @@ def connect(address: Address, *, timeout: float = CONNECT_SECONDS) -> bool:
         )
     if outcome["error"] is not None:
         raise CheckError(_refusal(address, outcome["error"]))
+    _notices_to_stderr()
     return True
 
 
@@ -136,6 +138,27 @@ def _init_arguments(address: Address) -> dict[str, object]:
     # cluster that `ray start` last ran on this machine, even one that has since stopped.
     arguments["address"] = address.text
     return arguments
+
+
+def _notices_to_stderr() -> None:
+    """Send the notices Ray prints about the cluster (a node that died, say) to standard
+    error: with ``--json -`` standard output carries the report alone.
+
+    Ray prints them to standard output from a thread of its own, through a module-level
+    function that it looks up at each notice; where a Ray version has no such function,
+    its notices stay where they were.
+    """
+    from ray._private import worker
+
+    original = getattr(worker, "print_to_stdstream", None)
+    if original is None or getattr(original, "to_stderr", False):
+        return
+
+    def to_stderr(data: dict, ignore_prefix: bool) -> None:
+        original({**data, "is_err": True}, ignore_prefix)
+
+    to_stderr.to_stderr = True  # type: ignore[attr-defined]
+    worker.print_to_stdstream = to_stderr
 
 
 def _refusal(address: Address, exc: BaseException) -> str:
