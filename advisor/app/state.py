@@ -39,6 +39,9 @@ class LoadedData:
     load: Callable[..., Any]  # load(task=None): reads it again, for a corrected task
     dataset: Any  # what load() returned, for the task the data told
     folder: Path | None  # the upload's own folder, removed with the data; None for examples
+    # Whether load() also takes load_dataset's options (drop, time_column, time_ordered):
+    # an upload is read again with them, an example is not.
+    takes_options: bool = False
 
 
 def init_state() -> None:

@@ -140,17 +140,20 @@ def upload_loader(
     text_column: str | None = None,
     **options: Any,
 ) -> Callable[..., Any]:
-    """``load(task=None)`` reading an uploaded file with :func:`advisor.load_dataset`.
+    """``load(task=None, **more)`` reading an uploaded file with :func:`advisor.load_dataset`.
 
     ``options`` are further keywords of ``load_dataset`` (``drop``, ``time_column``,
-    ``time_ordered``, ``image_size``). Errors name the file as the user knows it
-    (``shown_name``), not by its place in the session's folder.
+    ``time_ordered``, ``image_size``); ``more`` adds to them or replaces them for one
+    reading (the check step's columns to leave out and time column). Errors name the file
+    as the user knows it (``shown_name``), not by its place in the session's folder.
     """
     from advisor.data import load_dataset
 
-    def load(task: str | None = None) -> Any:
+    def load(task: str | None = None, **more: Any) -> Any:
         try:
-            return load_dataset(path, target=target, text_column=text_column, task=task, **options)
+            return load_dataset(
+                path, target=target, text_column=text_column, task=task, **{**options, **more}
+            )
         except AdvisorError as exc:
             raise type(exc)(str(exc).replace(str(path), shown_name)) from exc
 

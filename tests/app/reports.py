@@ -7,9 +7,10 @@ from typing import Any
 from advisor.check.result import FeasibilityReport
 
 
-def _model(
+def model(
     name: str, family: str, score: float | None, status: str = "ok", message: str | None = None
 ) -> dict[str, Any]:
+    """One model's entry of the report's JSON."""
     return {
         "name": name,
         "family": family,
@@ -30,13 +31,13 @@ CANNED_REPORT = {
     "verdict": "classical",
     "margin": -0.04,
     "p_value": 0.01,
-    "best_classical": _model("svm", "classical", 0.97),
-    "best_deep_learning": _model("mlp", "deep_learning", 0.93),
+    "best_classical": model("svm", "classical", 0.97),
+    "best_deep_learning": model("mlp", "deep_learning", 0.93),
     "models": [
-        _model("svm", "classical", 0.97),
-        _model("mlp", "deep_learning", 0.93),
-        _model("dummy", "baseline", 0.33),
-        _model("xgboost", "classical", None, "timeout", "stopped at its time limit"),
+        model("svm", "classical", 0.97),
+        model("mlp", "deep_learning", 0.93),
+        model("dummy", "baseline", 0.33),
+        model("xgboost", "classical", None, "timeout", "stopped at its time limit"),
     ],
     "learning_curve": [
         {"model": m, "family": f, "fraction": fr, "train_rows": n, "score": s, "score_std": 0.0}
@@ -56,6 +57,6 @@ CANNED_REPORT = {
 }
 
 
-def canned_report() -> FeasibilityReport:
-    """:data:`CANNED_REPORT` as the typed report."""
-    return FeasibilityReport.from_dict(CANNED_REPORT)
+def canned_report(**changes: Any) -> FeasibilityReport:
+    """:data:`CANNED_REPORT` as the typed report, with ``changes`` to its fields."""
+    return FeasibilityReport.from_dict({**CANNED_REPORT, **changes})

@@ -1,12 +1,11 @@
-"""The check step's words: its progress lines and its leaderboard rows (the page itself is
-driven in test_app.py)."""
+"""The check step's progress lines (the page itself is driven in test_app.py and
+test_app_check_report.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from advisor.app.steps.check import leaderboard, progress_line
-from tests.app.reports import canned_report
+from advisor.app.steps.check import progress_line
 
 
 @pytest.mark.parametrize(
@@ -29,19 +28,28 @@ from tests.app.reports import canned_report
             {"name": "mlp", "fraction": 0.25, "status": "ok"},
             "Learning curve for **mlp** at 25% of the rows: ok",
         ),
+        (
+            "repeats_start",
+            {"name": "svm, mlp", "passes": 3},
+            "Repeating the cross-validation of **svm, mlp**: 3 more passes…",
+        ),
+        (
+            "repeats_finish",
+            {"name": "svm, mlp", "repeats": 4},
+            "**svm, mlp**: 4 passes of cross-validation in all",
+        ),
         ("finished", {"verdict": "tie"}, None),
     ],
-    ids=["start", "finish", "timeout", "skipped", "curve", "finished-is-shown-elsewhere"],
+    ids=[
+        "start",
+        "finish",
+        "timeout",
+        "skipped",
+        "curve",
+        "repeats-start",
+        "repeats-finish",
+        "finished-is-shown-elsewhere",
+    ],
 )
 def test_progress_lines(event, info, expected):
     assert progress_line(event, info) == expected
-
-
-def test_the_leaderboard_has_the_views_columns_and_a_message_in_its_status_cell():
-    board = leaderboard(canned_report())
-    assert list(board[0]) == ["model", "family", "accuracy", "± std", "s / fit", "status"]
-    assert [row["model"] for row in board] == ["svm", "mlp", "dummy", "xgboost"]
-    assert [row["family"] for row in board] == ["classical", "neural", "floor", "classical"]
-    assert board[0]["status"] == "ok"
-    assert (board[3]["accuracy"], board[3]["± std"]) == ("–", "–")
-    assert board[3]["status"] == "timeout: stopped at its time limit"

@@ -114,16 +114,19 @@ def load_uploaded_data() -> None:
         target=st.session_state.get("target") or None,
         text_column=st.session_state.get("text_column") or None,
     )
-    if not use_data(load, upload.name, folder=folder):
+    if not use_data(load, upload.name, folder=folder, takes_options=True):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def use_data(load: Callable[..., Any], label: str, *, folder: Path | None = None) -> bool:
+def use_data(
+    load: Callable[..., Any], label: str, *, folder: Path | None = None, takes_options: bool = False
+) -> bool:
     """Read the data, infer its profile and take its facts into the answers; on an error,
     keep what was there and say why. Returns whether the data was taken.
 
     ``load(task=None)`` reads the data (again, with another task if the user corrects it);
-    ``folder`` holds the uploaded file, removed when other data replaces it.
+    ``folder`` holds the uploaded file, removed when other data replaces it;
+    ``takes_options`` says ``load`` also takes ``load_dataset``'s options.
     """
     from advisor.inference import profile_from_dataset
 
@@ -134,7 +137,9 @@ def use_data(load: Callable[..., Any], label: str, *, folder: Path | None = None
         st.session_state.data_error = str(exc)
         return False
     forget_data()
-    st.session_state.data = LoadedData(label=label, load=load, dataset=dataset, folder=folder)
+    st.session_state.data = LoadedData(
+        label=label, load=load, dataset=dataset, folder=folder, takes_options=takes_options
+    )
     st.session_state.inferred = inferred
     for field in q.DATA_FIELDS:
         st.session_state.answers[field] = getattr(inferred, field)

@@ -90,17 +90,26 @@ def suggested_recipe() -> str | None:
 
 
 def show_baseline(report: Any) -> None:
-    """Which number to beat the project will carry: none, none scored, or the check's."""
+    """Which number to beat the project will carry: none (no check, no score, or no
+    signal), a score without a verdict, or the check's verdict and scores."""
+    from advisor.scaffold.baseline import baseline_from_report
+
     if report is None:
         st.info(
             "No check was run, so the project will say that no baseline was measured. "
             "Run the check (step 4) to bake in the number to beat.",
             icon=":material/info:",
         )
-    elif report.best_classical is None and report.best_deep_learning is None:
+    elif not baseline_from_report(report)["measured"]:
         st.info(
-            f"The check finished without scores to compare ({report.sentence()}), so the "
-            "project will have no number to beat. Run the check with a larger budget first.",
+            f"The check has no number to bake in ({report.sentence()}), so the project "
+            "will say that no baseline was measured.",
+            icon=":material/info:",
+        )
+    elif report.outcome != "measured":
+        st.info(
+            f"The check has no verdict ({report.sentence()}): the project gets the score it "
+            "measured to beat, and says that the comparison was not made.",
             icon=":material/info:",
         )
     else:
