@@ -106,17 +106,21 @@ def _draw(shape: str, side: int, centre: tuple[float, float], radius: float) -> 
 
 
 def centred_shapes(seed: int) -> Dataset:
-    """240 small (20 px) centred outlines of four shapes, in random contrast and noise."""
+    """200 small (20 px) centred outlines of four shapes, light on dark or dark on light,
+    under uneven lighting and noise: edge orientations decide the class."""
     rng = np.random.default_rng(seed)
-    side, count = 20, 240
+    side, count = 20, 200
     y = rng.integers(0, len(SHAPES), size=count)
     images = np.empty((count, side, side, 1), dtype=np.float32)
+    ramp = np.linspace(-1, 1, side)
     for i, label in enumerate(y):
-        centre = tuple(side / 2 + rng.uniform(-1, 1, size=2))
-        shape = _draw(SHAPES[label], side, centre, rng.uniform(5, 8))
-        contrast, background = rng.uniform(0.3, 1.0), rng.uniform(0.0, 0.5)
-        noise = 0.15 * rng.normal(size=(side, side))
-        images[i, ..., 0] = background + contrast * shape + noise
+        centre = tuple(side / 2 + rng.uniform(-2, 2, size=2))
+        shape = _draw(SHAPES[label], side, centre, rng.uniform(4.5, 8))
+        contrast = rng.uniform(0.3, 1.0) * rng.choice([-1.0, 1.0])
+        slope = rng.uniform(-0.6, 0.6, size=2)
+        light = 0.5 + slope[0] * ramp[:, None] + slope[1] * ramp[None, :]
+        noise = 0.2 * rng.normal(size=(side, side))
+        images[i, ..., 0] = light + contrast * shape + noise
     return make_dataset(
         images, y, "multiclass", modality="image", name="centred_shapes", class_names=SHAPES
     )

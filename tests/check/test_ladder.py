@@ -29,7 +29,11 @@ def _named(context: Context, name: str) -> Candidate:
     [
         ("binary", "tabular", "dummy logistic hist_gradient_boosting xgboost svm mlp"),
         ("regression", "tabular", "dummy ridge hist_gradient_boosting xgboost svm mlp"),
-        ("multiclass", "image", "dummy pixels_logistic pixels_svm pixels_gradient_boosting cnn"),
+        (
+            "multiclass",
+            "image",
+            "dummy pixels_logistic hog_svm hog_logistic pixels_svm pixels_gradient_boosting cnn",
+        ),
         ("binary", "text", "dummy tfidf_logistic tfidf_naive_bayes tfidf_linear_svm text_net"),
     ],
     ids=["tabular", "tabular-regression", "image", "text"],
@@ -169,7 +173,8 @@ def test_free_text_beside_a_number_that_decides_the_label_is_one_input_among_the
     y = (score + 0.2 * rng.normal(size=500) > 0).astype(int)
     context = context_for(frame, "binary", "text", rows=400, seed=0, text_column="comment")
     rows = np.arange(500)
-    for name in ("logistic", "hist_gradient_boosting", "xgboost", "svm"):
+    # The linear model reads the text's whole TF-IDF beside the number, trees its key terms.
+    for name in ("logistic", "xgboost"):
         fit = fit_and_score(
             _named(context, name), context, frame, y, rows[:400], rows[400:], ("roc_auc",)
         )
@@ -201,3 +206,22 @@ def test_dates_become_features_every_side_learns_from() -> None:
     # Trees find the weekend step almost exactly; the network comes most of the way.
     assert scores["hist_gradient_boosting"] < 1.5 and scores["xgboost"] < 1.5, scores
     assert scores["mlp"] < floor.scores["rmse"] / 2, scores
+
+
+def test_hog_with_a_logistic_model_beats_the_pixels_on_digits() -> None:
+    from sklearn.datasets import load_digits
+
+    from advisor.check.fitting import fit_and_score
+
+    digits = load_digits()
+    X, y = digits.images[..., None], digits.target
+    rows = np.random.default_rng(0).permutation(len(y))
+    train, test = rows[:400], rows[400:1000]
+    context = context_for(X, "multiclass", "image", rows=400, seed=0, text_column=None)
+    scores = {
+        name: fit_and_score(
+            _named(context, name), context, X, y, train, test, ("accuracy",)
+        ).scores["accuracy"]
+        for name in ("pixels_logistic", "hog_logistic")
+    }
+    assert scores["hog_logistic"] > scores["pixels_logistic"] + 0.01, scores
