@@ -1,6 +1,5 @@
-{%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
-{%- set margins = cookiecutter.model in ("linear_svm", "rbf_svm") and cookiecutter.task != "regression" -%}
-"""Score the model on the test split, write metrics.json, compare with baseline.json.
+"""Score the model on the test split, write metrics.json and model_card.md, compare with
+baseline.json.
 
 Run it with `python -m {{ cookiecutter.package_name }}.evaluate`.
 """
@@ -11,16 +10,9 @@ import json
 
 import numpy as np
 
-from .config import {% if cookiecutter.framework != "sklearn" %}TASK, {% endif %}Config, load_config, parse_args
+from .config import Config, load_config, parse_args
 from .data import load_split
-{%- if neural %}
-from .inputs import features
-from .model import build_model
-{%- elif cookiecutter.framework == "sklearn" and margins %}
-from .model import featurize, probabilities
-{%- elif cookiecutter.framework == "sklearn" %}
-from .model import featurize
-{%- endif %}
+from .predictor import Predictor
 
 # metric -> whether higher is better
 METRICS = {
@@ -36,39 +28,7 @@ METRICS = {
 
 def predict(config: Config, x: np.ndarray) -> np.ndarray:
     """Class probabilities (N x classes) for classification, values (N) for regression."""
-{%- if neural %}
-    import torch
-
-    saved = torch.load(config.path("models", "model.pt"), map_location="cpu", weights_only=True)
-    model = build_model(config.params, tuple(saved["input_shape"]), saved["outputs"])
-    model.load_state_dict(saved["model"])
-    model.eval()
-    with torch.no_grad():
-        output = model(features(config, x))
-    if TASK == "regression":
-        mean, std = saved["target_scale"]
-        return output.squeeze(-1).numpy() * std + mean
-    return torch.softmax(output, dim=-1).numpy()
-{%- elif cookiecutter.framework == "sklearn" %}
-    import joblib
-
-    model = joblib.load(config.path("models", "model.joblib"))
-    inputs = featurize(x)
-{%- if cookiecutter.task == "regression" %}
-    return model.predict(inputs)
-{%- elif margins %}
-    return probabilities(model, inputs)
-{%- else %}
-    return model.predict_proba(inputs)
-{%- endif %}
-{%- else %}
-    import xgboost as xgb
-
-    model = xgb.XGBRegressor() if TASK == "regression" else xgb.XGBClassifier()
-    model.load_model(config.path("models", "model.json"))
-    inputs = x.reshape(len(x), -1)
-    return model.predict(inputs) if TASK == "regression" else model.predict_proba(inputs)
-{%- endif %}
+    return Predictor(config).predict(x)
 
 
 def score(metric: str, y: np.ndarray, predicted: np.ndarray) -> float:
@@ -132,8 +92,12 @@ def main(argv: list[str] | None = None) -> dict:
     result = {metric: value}
     config.path("metrics.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"{metric} on the test split: {value:.4f}")
-    for line in compare(metric, value, baseline):
+    lines = compare(metric, value, baseline)
+    for line in lines:
         print(line)
+    from .model_card import write_model_card
+
+    write_model_card(config, metric, value, lines)
     return result
 
 

@@ -7,9 +7,14 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import Config
+
+# Called after each epoch with (epoch, training loss); returning True stops training early
+# (tune prunes trials with it).
+EpochHook = Callable[[int, float], bool]
 
 
 def new_run_dir(config: Config) -> Path:

@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+
+
+def store(config: Config) -> Path:
+    """The folder that holds the tracker's files: the project's own, even for tune's trials
+    (tracking.root), so every run of the project is in one place."""
+    return Path(config["tracking"].get("root") or config.root)
 {%- if cookiecutter.framework == "lightning" %}
 
 
@@ -25,8 +31,8 @@ def make_logger(config: Config, run_dir: Path) -> Any:
     return MLFlowLogger(
         experiment_name=config["tracking"]["experiment"],
         run_name=run_dir.name,
-        tracking_uri=f"sqlite:///{config.path('mlflow.db')}",
-        artifact_location=config.path("mlruns").as_uri(),
+        tracking_uri=f"sqlite:///{store(config) / 'mlflow.db'}",
+        artifact_location=(store(config) / "mlruns").as_uri(),
     )
 {%- elif cookiecutter.tracking == "wandb" %}
     from lightning.pytorch.loggers import WandbLogger
@@ -34,11 +40,25 @@ def make_logger(config: Config, run_dir: Path) -> Any:
     return WandbLogger(
         project=config["tracking"]["experiment"],
         name=run_dir.name,
-        save_dir=str(config.root),
+        save_dir=str(store(config)),
         offline=True,
     )
 {%- else %}
     return False
+{%- endif %}
+
+
+def finish(logger: Any) -> None:
+    """End the logger's run, so that the next training in this process (a tune trial)
+    starts a run of its own."""
+{%- if cookiecutter.tracking == "wandb" %}
+    if logger:
+        logger.experiment.finish()
+{%- elif cookiecutter.tracking == "mlflow" %}
+    if logger:
+        logger.finalize("success")
+{%- else %}
+    return None
 {%- endif %}
 {%- else %}
 
@@ -57,11 +77,11 @@ class Tracker:
 {%- elif cookiecutter.tracking == "mlflow" %}
         import mlflow
 
-        mlflow.set_tracking_uri(f"sqlite:///{config.path('mlflow.db')}")
+        mlflow.set_tracking_uri(f"sqlite:///{store(config) / 'mlflow.db'}")
         name = config["tracking"]["experiment"]
         if mlflow.get_experiment_by_name(name) is None:
             # Artifacts beside the store, not in whatever folder the run started from.
-            mlflow.create_experiment(name, artifact_location=config.path("mlruns").as_uri())
+            mlflow.create_experiment(name, artifact_location=(store(config) / "mlruns").as_uri())
         mlflow.set_experiment(name)
         self._mlflow = mlflow
         self._run = mlflow.start_run(run_name=run_dir.name)
@@ -72,7 +92,7 @@ class Tracker:
         self._run = wandb.init(
             project=config["tracking"]["experiment"],
             name=run_dir.name,
-            dir=str(config.root),
+            dir=str(store(config)),
             mode="offline",
         )
 {%- endif %}

@@ -25,7 +25,7 @@ from .data import load_split, num_outputs
 from .device import autocast_dtype, select_device
 from .inputs import to_tensors
 from .model import build_model
-from .runs import new_run_dir, write_history
+from .runs import EpochHook, new_run_dir, write_history
 from .tracking import Tracker
 
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> dict:
         distributed.cleanup()
 
 
-def train(config: Config, world: distributed.World) -> dict:
+def train(config: Config, world: distributed.World, on_epoch: EpochHook | None = None) -> dict:
     params, settings = config.params, config["train"]
     seed_everything(config["seed"])
     device = select_device(world.local_rank)
@@ -117,6 +117,8 @@ def train(config: Config, world: distributed.World) -> dict:
             }
             torch.save(checkpoint, run_dir / "last.pt")
             print(f"epoch {epoch + 1}/{settings['epochs']}  loss {losses[-1]:.4f}")
+        if on_epoch is not None and on_epoch(epoch, losses[-1]):
+            break
 
     if world.is_main:
         tracker.close()
@@ -148,8 +150,8 @@ from .config import Config, load_config, parse_args, seed_everything
 from .data import load_split, num_outputs
 from .inputs import to_tensors
 from .model import build_model
-from .runs import new_run_dir, write_history
-from .tracking import make_logger
+from .runs import EpochHook, new_run_dir, write_history
+from .tracking import finish, make_logger
 
 
 class Model(L.LightningModule):
@@ -194,6 +196,18 @@ class LossHistory(L.Callback):
         self.losses = list(state_dict["losses"])
 
 
+class StopWhen(L.Callback):
+    """Asks `on_epoch` after each epoch whether to stop."""
+
+    def __init__(self, on_epoch: EpochHook) -> None:
+        self.on_epoch = on_epoch
+
+    def on_train_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        loss = float(trainer.callback_metrics["train/loss"])
+        if self.on_epoch(trainer.current_epoch, loss):
+            trainer.should_stop = True
+
+
 def precision(amp: bool) -> str:
     """bf16 on GPUs that support it, fp16 (Lightning adds the gradient scaler) on older
     ones, full precision on CPU and MPS."""
@@ -208,7 +222,7 @@ def main(argv: list[str] | None = None) -> dict:
     return train(load_config(args.params))
 
 
-def train(config: Config) -> dict:
+def train(config: Config, on_epoch: EpochHook | None = None) -> dict:
     params, settings = config.params, config["train"]
     seed_everything(config["seed"])
     L.seed_everything(config["seed"], workers=True, verbose=False)
@@ -224,6 +238,7 @@ def train(config: Config) -> dict:
     launched_here = "RUN_NAME" not in os.environ
     os.environ["RUN_NAME"] = run_dir.name
     history = LossHistory()
+    logger = make_logger(config, run_dir)
     try:
         # Lightning picks the accelerator (CUDA, MPS, CPU) and, with several GPUs, DDP
         # with a distributed sampler; logging and checkpoints happen on rank 0 only.
@@ -232,10 +247,11 @@ def train(config: Config) -> dict:
             accelerator="auto",
             devices="auto",
             precision=precision(settings["amp"]),
-            logger=make_logger(config, run_dir),
+            logger=logger,
             callbacks=[
                 history,
                 L.pytorch.callbacks.ModelCheckpoint(dirpath=run_dir, filename="last"),
+                *([StopWhen(on_epoch)] if on_epoch is not None else []),
             ],
             default_root_dir=run_dir,
             log_every_n_steps=1,
@@ -244,6 +260,7 @@ def train(config: Config) -> dict:
         )
         resume = settings["resume"]
         trainer.fit(module, loader, ckpt_path=str(config.path(resume)) if resume else None)
+        finish(logger)
     finally:
         if launched_here:
             os.environ.pop("RUN_NAME", None)
@@ -273,7 +290,7 @@ import numpy as np
 {%- endif %}
 {%- endif %}
 
-from .config import load_config, parse_args, seed_everything
+from .config import Config, load_config, parse_args, seed_everything
 from .data import load_split
 {%- if cookiecutter.framework == "sklearn" and staged %}
 from .model import build_model, featurize, fit_epoch, training_loss
@@ -282,14 +299,18 @@ from .model import build_model, featurize, training_loss
 {%- else %}
 from .model import build_model
 {%- endif %}
-from .runs import new_run_dir, write_history
+from .runs import EpochHook, new_run_dir, write_history
 from .tracking import Tracker
 
 
 def main(argv: list[str] | None = None) -> dict:
     """Train; returns {"losses": [...per epoch], "run_dir": ...}."""
     args = parse_args(__doc__, argv)
-    config = load_config(args.params)
+    return train(load_config(args.params))
+
+
+def train(config: Config, on_epoch: EpochHook | None = None) -> dict:
+    """Fit on the training split; `on_epoch` can stop a model trained in epochs early."""
     seed_everything(config["seed"])
     x, y = load_split(config, "train")
     model = build_model(config.params)
@@ -306,6 +327,8 @@ def main(argv: list[str] | None = None) -> dict:
         losses.append(training_loss(model, features, y))
         tracker.log_metrics({"train/loss": losses[-1]}, step=epoch)
         print(f"epoch {epoch + 1}/{config['train']['epochs']}  loss {losses[-1]:.4f}")
+        if on_epoch is not None and on_epoch(epoch, losses[-1]):
+            break
 {%- else %}
     # Fitted in one go, not in epochs: the history is this one training loss.
     model.fit(features, y)
