@@ -160,6 +160,28 @@ def test_a_port_that_never_answers_fails_within_its_own_timeout() -> None:
     )
 
 
+@needs_ray
+def test_starting_ray_here_gives_up_after_its_timeout() -> None:
+    code = (
+        "import time\n"
+        "import ray\n"
+        "from advisor.check.engines import make_executor\n"
+        "from advisor.errors import AdvisorError\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    make_executor('ray', address='local', connect_timeout=0.5).warm_up()\n"
+        "except AdvisorError as exc:\n"
+        "    print(time.monotonic() - started < 3, exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout == (
+        "True Starting Ray on this machine took over 0.5 s; start it once with `ray start --head` "
+        "and pass --address auto, or leave out --engine ray.\n"
+    )
+
+
 # --- on a real cluster ------------------------------------------------------------------------
 
 

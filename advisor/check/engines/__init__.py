@@ -15,13 +15,16 @@ from advisor.terms import suggest
 ENGINES = ("local", "ray")
 
 
-def make_executor(engine: str = "local", *, address: str | None = None) -> Executor:
+def make_executor(
+    engine: str = "local", *, address: str | None = None, connect_timeout: float | None = None
+) -> Executor:
     """The executor for ``engine``: ``"local"`` (this machine's cores) or ``"ray"`` (the
     Ray cluster at ``address``, or a Ray runtime started here for ``"local"``).
 
     Nothing is started or connected here: the Ray engine connects in ``warm_up()``, inside
-    the check's budget. Raises :class:`ParameterError` for an unknown engine or an address
-    given to the local one.
+    the check's budget, and gives up after ``connect_timeout`` seconds (its own defaults
+    when ``None``; a caller with a short budget passes less). Raises
+    :class:`ParameterError` for an unknown engine or an address given to the local one.
     """
     if engine not in ENGINES:
         raise ParameterError(
@@ -37,4 +40,4 @@ def make_executor(engine: str = "local", *, address: str | None = None) -> Execu
         return LocalExecutor()
     from advisor.check.engines.ray import RayExecutor
 
-    return RayExecutor(address)
+    return RayExecutor(address, connect_timeout=connect_timeout)

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from advisor.errors import CheckError, ParameterError
 
 CONNECT_SECONDS = 10.0  # the most that reaching a cluster may take
+# The most that starting a runtime here may take: its processes start on a machine that may
+# be busy, and nothing remote keeps it waiting.
+LOCAL_START_SECONDS = 60.0
 LOCAL = "local"  # starts a Ray runtime on this machine
 AUTO = "auto"  # the cluster that `ray start` ran on this machine
 CLIENT = "ray://"  # Ray Client, for a driver outside the cluster
@@ -55,52 +58,86 @@ def parse_address(address: str | None) -> Address:
     )
 
 
-def connect(address: Address, *, timeout: float = CONNECT_SECONDS) -> bool:
-    """Connect this process to the cluster at ``address``, or start a runtime here for
-    ``local``, within ``timeout`` seconds (starting a runtime here takes what it takes: a
-    few seconds, more on a busy machine). Returns whether it connected (``False``: the
-    caller had already connected this process to Ray, and that connection is used).
+class Connection:
+    """This process's connection to Ray, held by the thread that made it.
 
-    Raises :class:`CheckError` in one line when the cluster cannot be reached or refuses.
+    Ray ties the processes it starts here (for ``local``) to the life of the thread that
+    started them, so that thread stays, waiting, until :meth:`close`.
+    """
+
+    def __init__(self) -> None:
+        self._released = threading.Event()
+
+    def hold(self) -> None:
+        self._released.wait()
+
+    def close(self) -> None:
+        """Disconnect (and stop a runtime started here)."""
+        import ray
+
+        ray.shutdown()
+        self._released.set()
+
+
+def connect(address: Address, *, timeout: float | None = None) -> Connection | None:
+    """Connect this process to the cluster at ``address``, or start a runtime here for
+    ``local``, within ``timeout`` seconds (by default :data:`CONNECT_SECONDS` for a cluster,
+    :data:`LOCAL_START_SECONDS` for a runtime started here). Returns the connection, or
+    ``None`` when the caller had already connected this process to Ray: that connection is
+    used, and left to the caller.
+
+    Raises :class:`CheckError` in one line when the cluster cannot be reached or refuses,
+    or when the runtime here does not start in time.
     """
     import ray
 
     if ray.is_initialized():
-        return False
-    if address.local:
-        # On the caller's thread: Ray ties the processes it starts to the life of the
-        # thread that started them, and nothing remote can keep this waiting.
-        try:
-            ray.init(**_init_arguments(address))
-        except Exception as exc:
-            raise CheckError(_refusal(address, exc)) from None
-        _notices_to_stderr()
-        return True
+        return None
+    if timeout is None:
+        timeout = LOCAL_START_SECONDS if address.local else CONNECT_SECONDS
+    ends = time.monotonic() + timeout
     if address.host is not None:
         _try_port(address, timeout)
-    ends = time.monotonic() + timeout
+    connection = Connection()
     outcome: dict[str, BaseException | None] = {}
+    given_up = threading.Event()
 
     def init() -> None:
         try:
             ray.init(**_init_arguments(address))
-            outcome["error"] = None
         except BaseException as exc:  # handed to the caller's thread
             outcome["error"] = exc
+            return
+        outcome["error"] = None
+        if given_up.is_set():  # connected after the caller stopped waiting
+            ray.shutdown()
+            return
+        connection.hold()
 
-    thread = threading.Thread(target=init, daemon=True)
+    thread = threading.Thread(target=init, name="advisor-ray-connection", daemon=True)
     thread.start()
-    thread.join(max(0.0, ends - time.monotonic()))
+    while "error" not in outcome and thread.is_alive() and time.monotonic() < ends:
+        time.sleep(0.05)
     if "error" not in outcome:
-        raise CheckError(
-            f"The Ray cluster at {address.text} did not accept a connection within "
-            f"{timeout:g} s; check that the address is the one `ray start --head` printed "
-            "and that this machine runs the cluster's Ray version."
-        )
+        given_up.set()
+        raise CheckError(_too_slow(address, timeout))
     if outcome["error"] is not None:
         raise CheckError(_refusal(address, outcome["error"]))
     _notices_to_stderr()
-    return True
+    return connection
+
+
+def _too_slow(address: Address, timeout: float) -> str:
+    if address.local:
+        return (
+            f"Starting Ray on this machine took over {timeout:g} s; start it once with "
+            "`ray start --head` and pass --address auto, or leave out --engine ray."
+        )
+    return (
+        f"The Ray cluster at {address.text} did not accept a connection within {timeout:g} s; "
+        "check that the address is the one `ray start --head` printed and that this machine "
+        "runs the cluster's Ray version."
+    )
 
 
 def _try_port(address: Address, timeout: float) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from advisor.check.children import LATE_MESSAGES, ChildOutcome
-from advisor.check.engines.ray.connect import CONNECT_SECONDS, connect, parse_address
+from advisor.check.engines.ray.connect import Connection, connect, parse_address
 from advisor.check.executor import EngineInfo, Running, Work
 
 # More lanes than the study has jobs (a ladder, its curves) only start threads that find
@@ -36,14 +36,15 @@ class RayExecutor:
     ``"auto"`` (the cluster this machine joined with ``ray start``), ``HOST:PORT`` (the
     address ``ray start --head`` printed) or ``ray://HOST:PORT`` (Ray Client). Nothing is
     contacted until :meth:`warm_up`, which the check calls inside its budget; reaching the
-    cluster may take at most ``connect_timeout`` seconds. :meth:`close` disconnects (and
-    stops a runtime started here).
+    cluster, or starting Ray here, may take at most ``connect_timeout`` seconds (by default
+    those of :func:`~advisor.check.engines.ray.connect.connect`). :meth:`close` disconnects
+    (and stops a runtime started here).
     """
 
-    def __init__(self, address: str | None = None, *, connect_timeout: float = CONNECT_SECONDS):
+    def __init__(self, address: str | None = None, *, connect_timeout: float | None = None):
         self.address = parse_address(address)
         self.connect_timeout = connect_timeout
-        self._connected = False  # whether this executor called ray.init (close() undoes it)
+        self._connection: Connection | None = None  # None: not connected, or the caller's
         self._task: Any = None  # run_job as a Ray remote function, once connected
         self._data: tuple[Any, Any] | None = None  # (the study's data, its object ref)
         self._live: set[RayJob] = set()
@@ -61,7 +62,7 @@ class RayExecutor:
         """
         if self._task is not None:
             return
-        self._connected = connect(self.address, timeout=self.connect_timeout)
+        self._connection = connect(self.address, timeout=self.connect_timeout)
         import ray
 
         from advisor.check.engines.ray.task import preload, run_job
@@ -111,11 +112,9 @@ class RayExecutor:
         the caller made before is left alone."""
         self.stop_all()
         self._task, self._data = None, None
-        if self._connected:
-            import ray
-
-            ray.shutdown()
-            self._connected = False
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def __enter__(self) -> RayExecutor:
         return self
