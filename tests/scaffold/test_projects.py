@@ -19,6 +19,10 @@ from tests.scaffold.projects import NO_SIGNAL, REPORT, run
 
 pytestmark = pytest.mark.slow
 
+# The generated tests, less the lifecycle ones (serve, tune, monitor): test_lifecycle.py
+# runs those on a pairwise sample of the stacks, to keep CI time down.
+GENERATED_TESTS = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not lifecycle"]
+
 # The (modality, task) each stack trains on, in turn, so that every modality and
 # regression are covered by every framework that supports them.
 ROTATION = {
@@ -132,7 +136,7 @@ def test_generated_project_trains_and_passes_its_tests(answers: Answers, tmp_pat
     check_losses(answers, losses)
     check_tracking(answers, project, package, run_dir, len(losses))
 
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    tests = run([sys.executable, *GENERATED_TESTS], project)
     assert " passed" in tests and "failed" not in tests
 
 
@@ -233,5 +237,5 @@ def test_each_scikit_learn_model_trains_and_passes_its_tests(
     assert score == score  # not NaN
     [run_dir] = (project / "runs").iterdir()
     check_losses(answers, json.loads((run_dir / "history.json").read_text())["loss"])
-    tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    tests = run([sys.executable, *GENERATED_TESTS], project)
     assert " passed" in tests and "failed" not in tests
