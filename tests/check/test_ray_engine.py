@@ -66,9 +66,20 @@ def test_a_malformed_address_is_refused_before_anything_is_contacted(address) ->
     with pytest.raises(ParameterError) as error:
         RayExecutor(address)
     assert str(error.value) == (
-        "The 'address' parameter of check must be 'local', 'auto', HOST:PORT or "
-        "ray://HOST:PORT (the address `ray start --head` printed). "
-        f"Got {address!r} instead."
+        "The 'address' parameter of check must be 'local', 'auto' or HOST:PORT (the address "
+        f"`ray start --head` printed). Got {address!r} instead."
+    )
+
+
+def test_a_ray_client_address_is_refused_with_what_to_do_instead() -> None:
+    from advisor.check.engines.ray import RayExecutor
+
+    with pytest.raises(ParameterError) as error:
+        RayExecutor("ray://head:10001")
+    assert str(error.value) == (
+        "The 'address' parameter of check cannot be a Ray Client address (ray://head:10001): "
+        "run advisor on a machine of the cluster with --address auto, or submit it there with "
+        "`ray job submit -- advisor check ... --engine ray --address auto`."
     )
 
 

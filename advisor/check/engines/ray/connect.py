@@ -24,7 +24,7 @@ CONNECT_SECONDS = 10.0  # the most that reaching a cluster may take
 LOCAL_START_SECONDS = 60.0
 LOCAL = "local"  # starts a Ray runtime on this machine
 AUTO = "auto"  # the cluster that `ray start` ran on this machine
-CLIENT = "ray://"  # Ray Client, for a driver outside the cluster
+CLIENT = "ray://"  # Ray Client, which the engine does not use (see parse_address)
 
 
 @dataclass(frozen=True)
@@ -42,19 +42,29 @@ class Address:
 
 
 def parse_address(address: str | None) -> Address:
-    """``address`` checked: ``local`` (the default), ``auto``, ``HOST:PORT`` or
-    ``ray://HOST:PORT``; anything else raises :class:`ParameterError`."""
+    """``address`` checked: ``local`` (the default), ``auto`` or ``HOST:PORT``; anything
+    else raises :class:`ParameterError`.
+
+    A Ray Client address (``ray://``) is refused with what to do instead: the engine runs as
+    a driver on the cluster, which is how it is tested, and Ray's own documentation points
+    long workloads to Ray jobs rather than Ray Client.
+    """
     text = (address or LOCAL).strip()
     if text in (LOCAL, AUTO):
         return Address(text)
-    rest = text[len(CLIENT) :] if text.startswith(CLIENT) else text
-    host, _, port = rest.rpartition(":")
+    if text.startswith(CLIENT):
+        raise ParameterError(
+            f"The 'address' parameter of check cannot be a Ray Client address ({text}): run "
+            "advisor on a machine of the cluster with --address auto, or submit it there with "
+            "`ray job submit -- advisor check ... --engine ray --address auto`."
+        )
+    host, _, port = text.rpartition(":")
     host = host.strip("[]")  # an IPv6 host is written [::1]:6379
     if host and port.isdigit() and 0 < int(port) < 65536:
         return Address(text, host, int(port))
     raise ParameterError(
-        "The 'address' parameter of check must be 'local', 'auto', HOST:PORT or "
-        f"ray://HOST:PORT (the address `ray start --head` printed). Got {address!r} instead."
+        "The 'address' parameter of check must be 'local', 'auto' or HOST:PORT (the address "
+        f"`ray start --head` printed). Got {address!r} instead."
     )
 
 

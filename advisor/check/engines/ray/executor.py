@@ -33,8 +33,8 @@ class RayExecutor:
     """Runs a study's jobs on the Ray cluster at ``address``.
 
     ``address`` is ``"local"`` (start a Ray runtime on this machine; the default),
-    ``"auto"`` (the cluster this machine joined with ``ray start``), ``HOST:PORT`` (the
-    address ``ray start --head`` printed) or ``ray://HOST:PORT`` (Ray Client). Nothing is
+    ``"auto"`` (the cluster this machine joined with ``ray start``) or ``HOST:PORT`` (the
+    address ``ray start --head`` printed). Nothing is
     contacted until :meth:`warm_up`, which the check calls inside its budget; reaching the
     cluster, or starting Ray here, may take at most ``connect_timeout`` seconds (by default
     those of :func:`~advisor.check.engines.ray.connect.connect`). :meth:`close` disconnects
