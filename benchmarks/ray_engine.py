@@ -13,9 +13,9 @@ every model that ran to its end on both engines scored the same.
 
 Part ``nodes``: rows checked per budget on a cluster of one node against two (one CPU
 each, started on 127.0.0.1 as the tests start theirs), on a generated 200,000-row table.
-The row cap grows with the cluster's CPUs through the proposed hook (``ROW_SCALE`` below,
-patched into the runner here): the table shows the rows each cluster checked and whether
-its models still finished in the budget.
+The row cap grows with the cluster's CPUs through the proposed hook
+(``RayExecutor.row_scale``, patched into the runner's sampling here): the table shows the
+rows each cluster checked and whether its models still finished in the budget.
 
 Each run is a process of its own, so that one engine's processes and imports do not
 favour the next.
@@ -38,9 +38,6 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))  # tests.check.ray_cluster starts the cluster of part "nodes"
 
 TABLES = {"gen_50k": 50_000, "gen_200k": 200_000}  # generated: rows of 20 features, binary
-# The local engine runs two lanes on the machine the sampling rates were measured on, so
-# a cluster's row cap is scaled by its CPUs over two (the hook proposed for sampling.py).
-REFERENCE_CPUS = 2
 
 
 def dataset(name: str) -> Any:
@@ -74,7 +71,8 @@ def one_run(engine: str, address: str | None, name: str, budget: float, scale: b
         sample = runner.sample_for_budget
 
         def scaled(dataset: Any, *, budget: float, seed: int, seconds: float | None = None):
-            factor = executor.info().cpus / REFERENCE_CPUS
+            # The proposed hook: the row cap is linear in seconds, so scaling them scales it.
+            factor = executor.row_scale()
             return sample(dataset, budget=budget, seed=seed, seconds=(seconds or budget) * factor)
 
         runner.sample_for_budget = scaled

@@ -210,9 +210,10 @@ def _notices_to_stderr() -> None:
 
 def _refusal(address: Address, exc: BaseException) -> str:
     """Why Ray would not connect, in one line that says what to do."""
-    from ray.exceptions import AuthenticationError
+    from ray import exceptions
 
-    if isinstance(exc, AuthenticationError):
+    # Token authentication, and its error, came with later Ray versions.
+    if isinstance(exc, getattr(exceptions, "AuthenticationError", ())):
         return (
             f"The Ray cluster at {address.text} wants its authentication token; set "
             "RAY_AUTH_TOKEN (or RAY_AUTH_TOKEN_PATH) to the cluster's token and run again."

@@ -20,6 +20,9 @@ from advisor.check.children import LATE_MESSAGES, ChildOutcome
 from advisor.check.engines.ray.connect import Connection, connect, parse_address
 from advisor.check.executor import EngineInfo, Running, Work
 
+# The local engine's lanes on the machine its sampling rates (advisor.check.sampling) were
+# measured on: a cluster's row cap is scaled by its CPUs over these.
+REFERENCE_CPUS = 2
 # More lanes than the study has jobs (a ladder, its curves) only start threads that find
 # nothing to do; this bounds them on a large cluster.
 MAX_LANES = 64
@@ -106,6 +109,12 @@ class RayExecutor:
         return EngineInfo(engine="ray", workers=len(nodes), cpus=self._cpus())
 
     # --- the rest -----------------------------------------------------------------------------
+
+    def row_scale(self) -> float:
+        """How many times the local engine's rows this cluster can check in a budget: its
+        CPUs over the two lanes the sampling rates were measured with."""
+        self.warm_up()
+        return self._cpus() / REFERENCE_CPUS
 
     def close(self) -> None:
         """Disconnect from the cluster (and stop a Ray runtime started here); a connection
