@@ -98,8 +98,8 @@ def draw_options(data: LoadedData) -> CheckChoices:
             st.text_input(
                 "Cluster address",
                 placeholder="Empty: start Ray on this machine",
-                help="HOST:PORT as `ray start --head` printed it, ray://HOST:PORT for Ray Client, "
-                "or auto for the cluster this machine belongs to.",
+                help="HOST:PORT as `ray start --head` printed it, or auto for the cluster "
+                "this machine belongs to.",
                 **remember("address", ""),
             ).strip()
             or None
