@@ -38,9 +38,10 @@ def write_params(folder: Path, tracking: bool = False, **train_settings) -> Path
     return path
 
 
-@pytest.fixture
-def prepared(tmp_path: Path) -> Path:
-    path = write_params(tmp_path{% if neural or cookiecutter.framework == "xgboost" %}, epochs=3{% endif %})
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One prepared project that the data tests share (read-only)."""
+    path = write_params(tmp_path_factory.mktemp("prepared"))
     prepare.main(["--params", str(path)])
     return path
 
