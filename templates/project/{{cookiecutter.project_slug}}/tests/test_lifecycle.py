@@ -198,6 +198,7 @@ def test_monitor_passes_the_sample_and_flags_a_shifted_batch(
     assert monitor.main([str(shifted), "--params", str(trained)]) == 1
     report = json.loads((trained.parent / "reports" / "drift.json").read_text())
     assert report["drift"] is True and report["drifted_share"] > 0.25
+    assert monitor.main([str(tmp_path / "missing.csv"), "--params", str(trained)]) == 2
 
 
 def free_port() -> int:

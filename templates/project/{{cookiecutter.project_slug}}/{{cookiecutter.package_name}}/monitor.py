@@ -1,7 +1,8 @@
 {%- set modality = cookiecutter.modality -%}
 """Drift: a batch of incoming data, and the model's predictions on it, against the
 training data. Writes reports/drift.json and reports/drift.html, and exits 1 when drift
-passes the thresholds in params.yaml (monitor:), so cron or CI can act on it.
+passes the thresholds in params.yaml (monitor:), so cron or CI can act on it (2 when the
+batch cannot be read).
 
 Run it with `python -m {{ cookiecutter.package_name }}.monitor data/sample{{ {"tabular": "/batch.csv", "image": "", "text": "/batch.txt"}[modality] }}`, or on serve's
 request log: `python -m {{ cookiecutter.package_name }}.monitor logs/requests.jsonl`.
@@ -141,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = drift_report(config, args.input)
     except BatchError as error:
-        raise SystemExit(f"Error: {error}") from None
+        # 2, not 1: cron or CI must tell an unreadable batch from drift.
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
     out = config.path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "drift.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
