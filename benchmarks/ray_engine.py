@@ -94,6 +94,7 @@ def one_run(engine: str, address: str | None, name: str, budget: float, scale: b
                 "wall": round(wall, 1),
                 "ready": round(ready, 1),
                 "finished": sum(m["status"] == "ok" for m in out["models"]),
+                "ok": [m["name"] for m in out["models"] if m["status"] == "ok"],
                 "models": len(out["models"]),
                 "verdict": out["verdict"],
                 "best_classical": (out["best_classical"] or {}).get("score"),
@@ -129,6 +130,8 @@ def environment() -> dict[str, str]:
 
 
 def same_scores(a: dict[str, Any], b: dict[str, Any]) -> str:
+    if a["rows"] != b["rows"]:  # sampled to other rows: other folds, other scores
+        return "other rows"
     shared = sorted(set(a["scores"]) & set(b["scores"]))
     equal = sum(a["scores"][m] == b["scores"][m] for m in shared)
     return f"{equal}/{len(shared)}"
@@ -153,8 +156,8 @@ def nodes(budget: float, name: str) -> None:
     from tests.check.ray_cluster import Cluster
 
     print(f"\nRows checked per budget: one node against two (1 CPU each), budget {budget:g} s")
-    print("| nodes | CPUs | rows checked | wall s | ready s | finished | best classical |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| nodes | CPUs | rows checked | wall s | ready s | finished | best classical | which |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     os.environ.update(environment())
     cluster = Cluster(Path(tempfile.mkdtemp(prefix="advisor-ray-bench-")))
     try:
@@ -166,7 +169,8 @@ def nodes(budget: float, name: str) -> None:
     for run in runs:
         print(
             f"| {run['nodes']} | {run['cpus']} | {run['rows']:,} | {run['wall']} | "
-            f"{run['ready']} | {run['finished']}/{run['models']} | {run['best_classical']} |"
+            f"{run['ready']} | {run['finished']}/{run['models']} | {run['best_classical']} | "
+            f"{', '.join(run['ok'])} |"
         )
 
 

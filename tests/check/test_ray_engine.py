@@ -228,14 +228,33 @@ def test_the_cluster_scores_the_study_as_the_local_engine(cluster) -> None:
         report = runner.run_check(
             load_example("wine"), budget=60.0, seed=0, started=started, executor=executor
         )
-        info = executor.info()
+        info, scale = executor.info(), executor.row_scale()
     assert time.monotonic() - started <= 1.1 * 60.0
     assert info == EngineInfo(engine="ray", workers=2, cpus=2)
+    assert scale == 1.0  # two CPUs: the rows of the local engine's two lanes
     # Same seed, same rows: the same folds, and every model that ran to its end scores as
     # the local engine scored it (golden/wine.json).
     assert_as_measured_before(report, "wine")
     settled = [m for m, v in golden.essentials(report.to_dict())["models"].items() if v["settled"]]
     assert {"dummy", "logistic", "svm"} <= set(settled), report.to_dict()["models"]
+
+
+@pytest.mark.slow
+def test_a_cluster_without_cpus_is_one_error_line_and_no_connection_left(
+    cluster, monkeypatch
+) -> None:
+    import ray
+
+    from advisor.check.engines.ray import RayExecutor
+
+    monkeypatch.setattr(RayExecutor, "_cpus", lambda self: 0)  # a head started --num-cpus 0
+    with pytest.raises(CheckError) as error:
+        RayExecutor(cluster.address).warm_up()
+    assert str(error.value) == (
+        f"The Ray cluster at {cluster.address} has no CPUs for the check's jobs; start a "
+        "worker node with `ray start --address ... --num-cpus N`."
+    )
+    assert not ray.is_initialized()
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from typing import Any
 from advisor.check.children import LATE_MESSAGES, ChildOutcome
 from advisor.check.engines.ray.connect import Connection, connect, parse_address
 from advisor.check.executor import EngineInfo, Running, Work
+from advisor.errors import CheckError
 
 # The local engine's lanes on the machine its sampling rates (advisor.check.sampling) were
 # measured on: a cluster's row cap is scaled by its CPUs over these.
@@ -70,6 +71,12 @@ class RayExecutor:
 
         from advisor.check.engines.ray.task import preload, run_job
 
+        if not self._cpus():
+            self.close()
+            raise CheckError(
+                f"The Ray cluster at {self.address.text} has no CPUs for the check's jobs; "
+                "start a worker node with `ray start --address ... --num-cpus N`."
+            )
         self._task = ray.remote(max_retries=0)(run_job)
         warm = ray.remote(num_cpus=1, max_retries=0)(preload)
         warming = [warm.remote() for _ in range(self._cpus())]
@@ -197,11 +204,11 @@ class RayJob:
             while True:
                 left = self._deadline - time.monotonic()
                 late += left <= 0
-                ready, _ = ray.wait([self._generator], timeout=max(0.0, left))
-                if not ready or late > LATE_MESSAGES:
-                    status, error = "timeout", TIMED_OUT
-                    break
                 try:
+                    ready, _ = ray.wait([self._generator], timeout=max(0.0, left))
+                    if not ready or late > LATE_MESSAGES:
+                        status, error = "timeout", TIMED_OUT
+                        break
                     kind, payload = ray.get(next(self._generator))
                 except StopIteration:
                     break
