@@ -212,7 +212,7 @@ def test_fits_that_fail_on_one_class_time_windows_are_failures_not_lack_of_time(
     frame = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
     y = np.where(np.arange(300) < 60, 0, (frame["a"] > 0).astype(int))  # early rows: one class
     data = Dataset(X=frame, y=y, task="binary", modality="tabular", name="ordered", rows_total=300)
-    report = run_check(data, budget=10, seed=0, time_ordered=True)
+    report = run_check(data, budget=20, seed=0, time_ordered=True)
     logistic = next(m for m in report.models if m.name == "logistic")
     assert (logistic.status, logistic.message) == (
         "failed",
@@ -295,7 +295,7 @@ def test_pure_noise_is_no_signal_not_a_verdict(monkeypatch) -> None:
         "ladder",
         lambda context: [c for c in real_ladder(context) if c.name in ("dummy", "logistic", "mlp")],
     )
-    report = runner.run_check(_noise(), budget=20, seed=0)
+    report = runner.run_check(_noise(), budget=30, seed=0)
     assert (report.outcome, report.verdict, report.unmeasured) == ("no_signal", "tie", ())
     assert report.sentence().startswith("No signal: no model beats the dummy floor (")
     assert report.to_dict()["outcome"] == "no_signal"
