@@ -25,15 +25,21 @@ START_SECONDS = 180.0  # a node starts in about half a minute on two busy cores
 OBJECT_STORE_BYTES = 150_000_000  # the tests' data are small: keep shared memory small too
 
 
-def environment() -> dict[str, str]:
+FOLDER = "ADVISOR_RAY_TEST_FOLDER"  # where the tests' candidates leave word of their fits
+
+
+def environment(folder: Path | None = None) -> dict[str, str]:
     """What the nodes and the tests' driver share: the repository on the path, and no
-    token authentication (the nodes talk over 127.0.0.1 only), no usage reports."""
+    token authentication (the nodes talk over 127.0.0.1 only), no usage reports; and the
+    cluster's folder, where the tests' candidates leave word (see ray_candidates)."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    extra = {FOLDER: str(folder)} if folder is not None else {}
     return {
         **os.environ,
         "PYTHONPATH": path,
         "RAY_AUTH_MODE": "disabled",
         "RAY_USAGE_STATS_ENABLED": "0",
+        **extra,
     }
 
 
@@ -98,7 +104,7 @@ class Cluster:
         with log.open("wb") as out:
             process = subprocess.Popen(
                 command,
-                env=environment(),
+                env=environment(self.folder),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # apart from the tests' own signals
@@ -113,6 +119,15 @@ class Cluster:
                 raise RuntimeError(f"the Ray {name} node did not start:\n{tail}")
             time.sleep(0.5)
         return node
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def free_port() -> int:
