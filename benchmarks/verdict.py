@@ -10,8 +10,10 @@ Each case runs in a fresh process, the way the command line runs it: the budget 
 before the fork server warms up, and the wall time is measured from there to the report.
 The constructed cases (see ``verdict_data.py`` for why each family should win) count
 towards agreement and Cohen's kappa; the bundled examples have no known winner and are
-shown for their verdict and time only. A costly error is ``deep_learning`` where classical
-models win by construction: a team would pay for a network it does not need.
+shown for their verdict and time only. A run in which a family has no score is "not
+measured" (whatever its verdict field says), and never agrees; "no signal" (nothing beats
+the dummy floor) is a tie. A costly error is ``deep_learning`` where classical models win
+by construction: a team would pay for a network it does not need.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ def run_one(name: str, budget: float, seed: int) -> dict:
         "name": name,
         "known": case.known,
         "verdict": report.verdict,
+        "outcome": getattr(report, "outcome", "measured"),
+        "advice": getattr(report, "advice", None),
         "metric": report.metric,
         "margin": report.margin,
         "p_value": report.p_value,
@@ -108,20 +112,27 @@ def run_in_child(name: str, budget: float, seed: int) -> dict:
     return json.loads(lines[-1])
 
 
+def said(row: dict) -> str:
+    """What a run concluded: its verdict, or "not measured" when a family has no score."""
+    if row["verdict"].startswith("error") or row.get("outcome") == "not_measured":
+        return "not measured" if not row["verdict"].startswith("error") else row["verdict"]
+    if row.get("best_classical") is None or row.get("best_deep_learning") is None:
+        return "not measured"
+    return row["verdict"]
+
+
 def summary(rows: list[dict]) -> dict:
     """Agreement and kappa over the constructed cases, costly errors, p95 of wall / budget."""
     from sklearn.metrics import cohen_kappa_score
 
     known = [r for r in rows if r["known"] is not None]
-    agree = [r["verdict"] == r["known"] for r in known]
+    agree = [said(r) == r["known"] for r in known]
     kappa = (
-        cohen_kappa_score([r["known"] for r in known], [r["verdict"] for r in known])
+        cohen_kappa_score([r["known"] for r in known], [said(r) for r in known])
         if known
         else float("nan")
     )
-    costly = [
-        r["name"] for r in known if r["known"] == "classical" and r["verdict"] == "deep_learning"
-    ]
+    costly = [r["name"] for r in known if r["known"] == "classical" and said(r) == "deep_learning"]
     ratios = [r["wall"] / r["budget"] for r in rows if "wall" in r]
     return {
         "agreement": float(np.mean(agree)) if agree else float("nan"),
@@ -142,13 +153,14 @@ def print_table(rows: list[dict]) -> None:
     header = ("dataset", "known", "verdict", "agrees", "best classical", "best neural", "wall/b")
     lines = [header]
     for r in rows:
-        agrees = "" if r["known"] is None else ("yes" if r["verdict"] == r["known"] else "NO")
+        agrees = "" if r["known"] is None else ("yes" if said(r) == r["known"] else "NO")
+        verdict = said(r) + (" (no signal)" if r.get("outcome") == "no_signal" else "")
         ratio = f"{r['wall'] / r['budget']:.2f}" if "wall" in r else "-"
         lines.append(
             (
                 r["name"],
                 r["known"] or "-",
-                r["verdict"],
+                verdict,
                 agrees,
                 _score(r.get("best_classical")),
                 _score(r.get("best_deep_learning")),
@@ -174,16 +186,20 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=sorted(CASES), metavar="NAME")
     parser.add_argument("--json", type=Path, help="write the rows and the summary here")
     parser.add_argument("--one", choices=sorted(CASES), help=argparse.SUPPRESS)
+    parser.add_argument("--table", type=Path, help="print the table of a --json file again")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, args.budget, args.seed)))
+        return
+    if args.table:
+        print_table(json.loads(args.table.read_text())["rows"])
         return
     rows = []
     for name in args.only or CASES:
         row = run_in_child(name, args.budget, args.seed)
         rows.append(row)
         wall = f"{row['wall']:.1f} s" if "wall" in row else ""
-        print(f"{name}: {row['verdict']} {wall}", file=sys.stderr, flush=True)
+        print(f"{name}: {said(row)} {wall}", file=sys.stderr, flush=True)
     print_table(rows)
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "summary": summary(rows)}, indent=1))
