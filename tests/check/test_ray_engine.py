@@ -31,6 +31,10 @@ from tests.check.ray_candidates import never_ends, steady
 from tests.check.ray_cluster import Cluster, alive, environment, free_port
 from tests.check.test_runner import assert_as_measured_before
 
+# The cluster tests share one cluster: under pytest-xdist, `--dist loadgroup` keeps them on
+# one worker.
+pytestmark = pytest.mark.xdist_group("ray_cluster")
+
 needs_ray = pytest.mark.skipif(
     importlib.util.find_spec("ray") is None,
     reason="Ray is not installed (pip install 'ray[default]'): the Ray engine cannot run",
@@ -81,6 +85,16 @@ def test_a_ray_client_address_is_refused_with_what_to_do_instead() -> None:
         "run advisor on a machine of the cluster with --address auto, or submit it there with "
         "`ray job submit -- advisor check ... --engine ray --address auto`."
     )
+
+
+@pytest.mark.parametrize(
+    ("address", "timeout", "budget", "expected"),
+    [("local", None, 30.0, 15.0), ("10.0.0.1:6379", None, 60.0, 10.0), ("auto", 4.0, 60.0, 4.0)],
+    ids=["half-the-budget", "cluster-default", "given"],
+)
+def test_connecting_may_take_at_most_half_the_budget(address, timeout, budget, expected) -> None:
+    executor = make_executor("ray", address=address, connect_timeout=timeout, budget=budget)
+    assert executor.connect_timeout == expected
 
 
 def test_ray_is_imported_only_when_the_ray_engine_connects() -> None:

@@ -13,18 +13,26 @@ from advisor.errors import ParameterError
 from advisor.terms import suggest
 
 ENGINES = ("local", "ray")
+# At most this share of a check's budget may go to reaching a cluster (or starting Ray): past
+# it, the models would have too little left to say anything.
+BUDGET_SHARE = 0.5
 
 
 def make_executor(
-    engine: str = "local", *, address: str | None = None, connect_timeout: float | None = None
+    engine: str = "local",
+    *,
+    address: str | None = None,
+    connect_timeout: float | None = None,
+    budget: float | None = None,
 ) -> Executor:
     """The executor for ``engine``: ``"local"`` (this machine's cores) or ``"ray"`` (the
     Ray cluster at ``address``, or a Ray runtime started here for ``"local"``).
 
     Nothing is started or connected here: the Ray engine connects in ``warm_up()``, inside
     the check's budget, and gives up after ``connect_timeout`` seconds (its own defaults
-    when ``None``; a caller with a short budget passes less). Raises
-    :class:`ParameterError` for an unknown engine or an address given to the local one.
+    when ``None``). Given the check's ``budget``, connecting may take at most half of it.
+    Raises :class:`ParameterError` for an unknown engine or an address given to the local
+    one.
     """
     if engine not in ENGINES:
         raise ParameterError(
@@ -39,5 +47,12 @@ def make_executor(
             )
         return LocalExecutor()
     from advisor.check.engines.ray import RayExecutor
+    from advisor.check.engines.ray.connect import default_timeout, parse_address
 
+    if budget is not None:
+        most = BUDGET_SHARE * budget
+        given = (
+            default_timeout(parse_address(address)) if connect_timeout is None else connect_timeout
+        )
+        connect_timeout = min(given, most)
     return RayExecutor(address, connect_timeout=connect_timeout)

@@ -104,7 +104,7 @@ def connect(address: Address, *, timeout: float | None = None) -> Connection | N
     if ray.is_initialized():
         return None
     if timeout is None:
-        timeout = LOCAL_START_SECONDS if address.local else CONNECT_SECONDS
+        timeout = default_timeout(address)
     ends = time.monotonic() + timeout
     if address.host is not None:
         _try_port(address, timeout)
@@ -135,6 +135,11 @@ def connect(address: Address, *, timeout: float | None = None) -> Connection | N
         raise CheckError(_refusal(address, outcome["error"]))
     _notices_to_stderr()
     return connection
+
+
+def default_timeout(address: Address) -> float:
+    """How long reaching ``address`` may take when the caller does not say."""
+    return LOCAL_START_SECONDS if address.local else CONNECT_SECONDS
 
 
 def _too_slow(address: Address, timeout: float) -> str:
