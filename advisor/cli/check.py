@@ -159,7 +159,7 @@ def check(
     request.check_conflicts()
     from advisor.check.engines import make_executor
 
-    executor = make_executor(engine, address=address)
+    executor = make_executor(engine, address=address, budget=budget)
     _check_outputs(report_dir, json_path, force=force)
     to_stdout = json_path == "-"
     if to_stdout and view_format == "markdown":
