@@ -126,7 +126,7 @@ def test_breast_cancer_is_classical_or_tie() -> None:
 
 @pytest.mark.slow
 def test_digits_compares_a_cnn_with_pixel_baselines() -> None:
-    report = run_check(load_example("digits"), budget=25, seed=0)
+    report = run_check(load_example("digits"), budget=45, seed=0)
     assert_as_measured_before(report, "digits")
     names = {m.name: m for m in report.models}
     assert {"dummy", "pixels_logistic", "pixels_svm", "cnn"} <= set(names)
