@@ -131,7 +131,6 @@ def test_digits_compares_a_cnn_with_pixel_baselines() -> None:
     names = {m.name: m for m in report.models}
     assert {"dummy", "pixels_logistic", "pixels_svm", "cnn"} <= set(names)
     assert names["cnn"].status == "ok" and names["cnn"].score > 0.98
-    # Its five splits take about 5 s on one core: early stopping ends them, not the budget.
     # On a busy machine its deadline may cut some splits short; it still learns digits.
     assert names["cnn"].deadline_stops.while_improving <= 3, names["cnn"].message
     assert names["pixels_svm"].score > 0.985  # one pixel scale and a tuned C
