@@ -30,10 +30,11 @@ from advisor.check.hog import HogFeatures
 
 SVM_MAX_ROWS = 5_000  # kernel SVMs grow quadratically with rows: skipped above this
 SVM_TUNE_ROWS = 2_000  # up to this many training rows, the SVM's C is tuned (7 fits, not 1)
-# From this many training rows, the MLP's hidden layers have 128 units, not 256: on larger
-# tables the narrower network scores as well in less time. Below it an epoch costs little,
-# and on a few hundred rows the wider layers converge in fewer epochs.
-NARROW_MLP_ROWS = 1_000
+# Below this many training rows the table network is TabM (tabm_net.py), from it an MLP:
+# TabM scores as well or better, but costs several times an MLP an epoch, which a small
+# table affords and a larger one's share of a small budget does not (benchmarks/README.md).
+TABM_MAX_ROWS = 1_000
+TABLE_NET_WIDTH = 128  # hidden units of either table network's layers
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ class Context:
     categorical: tuple[str, ...] = ()
     text_column: str | None = None
     threads: int = 2
-    # The MLP's hidden units, set once for the study (see NARROW_MLP_ROWS): a learning
-    # curve's smaller fits keep the full fit's network.
-    mlp_width: int = 256
+    # "tabm" or "mlp", set once for the study (see TABM_MAX_ROWS): a learning curve's
+    # smaller fits keep the full fit's network.
+    table_net: str = "mlp"
     dates: tuple[str, ...] = ()
 
     @property
@@ -83,12 +84,12 @@ def context_for(
     X: Any, task: str, modality: str, *, rows: int, seed: int, text_column: str | None
 ) -> Context:
     """The ladder's view of the data: column kinds for tables (numbers, categories, dates
-    and the text column), the threads a fit may use and the MLP's width for ``rows``
+    and the text column), the threads a fit may use and the table network for ``rows``
     training rows."""
     threads = threads_for(X)
-    width = 128 if rows >= NARROW_MLP_ROWS else 256
+    table_net = "tabm" if rows < TABM_MAX_ROWS else "mlp"
     if modality == "image" or not isinstance(X, pd.DataFrame):
-        return Context(task, modality, rows, seed, threads=threads, mlp_width=width)
+        return Context(task, modality, rows, seed, threads=threads, table_net=table_net)
     features = [c for c in X.columns if c != text_column]
     dates = tuple(c for c in features if pd.api.types.is_datetime64_any_dtype(X[c]))
     numeric = tuple(c for c in features if c not in dates and pd.api.types.is_numeric_dtype(X[c]))
@@ -102,7 +103,7 @@ def context_for(
         categorical=categorical,
         text_column=text_column,
         threads=threads,
-        mlp_width=width,
+        table_net=table_net,
         dates=dates,
     )
 
@@ -164,7 +165,7 @@ def ladder(context: Context) -> list[Candidate]:
         ),
         Candidate("xgboost", "classical", 1.5, build_xgboost, cooperative=True),
         Candidate("svm", "classical", 0.6, build_svm, skip=too_big),
-        Candidate("mlp", "deep_learning", 1.0, build_mlp, cooperative=True),
+        Candidate(context.table_net, "deep_learning", 1.0, build_table_net, cooperative=True),
     ]
 
 
@@ -269,16 +270,18 @@ def build_naive_bayes(context: Context, deadline: float | None) -> Any:
     return make_pipeline(model_features(context), ComplementNB())
 
 
-def build_mlp(context: Context, deadline: float | None) -> Any:
-    """The MLP of ``context.mlp_width`` hidden units on scaled columns, reading any text
-    column beside them through an n-gram embedding."""
+def build_table_net(context: Context, deadline: float | None) -> Any:
+    """TabM or the MLP (``context.table_net``) on scaled columns and the key terms of any
+    text column beside them."""
     from sklearn.pipeline import make_pipeline
 
     from advisor.check.neural import MLPNet
+    from advisor.check.tabm_net import TabMNet
 
-    net = MLPNet(
+    kind = TabMNet if context.table_net == "tabm" else MLPNet
+    net = kind(
         task=context.task,
-        width=context.mlp_width,
+        width=TABLE_NET_WIDTH,
         deadline=deadline,
         seed=context.seed,
         threads=context.threads,

@@ -1,7 +1,8 @@
 """Small neural networks trained from scratch with PyTorch, as scikit-learn estimators.
 
 An MLP for tables, a small CNN for images and a bag-of-n-grams embedding network for
-text (fastText-style). They share one readable training loop: AdamW, inner validation
+text (fastText-style); TabM for small tables builds on them in
+:mod:`advisor.check.tabm_net`. They share one readable training loop: AdamW, inner validation
 data carved out of the training data for early stopping (never the evaluation fold), the
 best weights kept, and a cooperative ``deadline`` checked every batch so a fit ends cleanly
 inside its time slot. skorch would add a second training framework for what is a 40-line
@@ -102,8 +103,8 @@ def _snapshot(module: Any) -> dict[str, Any]:
     return {name: value.detach().clone() for name, value in module.state_dict().items()}
 
 
-class _TorchEstimator(BaseEstimator):
-    """Shared fit/predict for the three networks; subclasses define the module and inputs."""
+class TorchEstimator(BaseEstimator):
+    """Shared fit/predict for the networks; subclasses define the module and inputs."""
 
     def __init__(
         self,
@@ -142,7 +143,7 @@ class _TorchEstimator(BaseEstimator):
 
     # --- fitting -------------------------------------------------------------------------
 
-    def fit(self, X: Any, y: Any) -> _TorchEstimator:
+    def fit(self, X: Any, y: Any) -> TorchEstimator:
         import torch
 
         torch.manual_seed(self.seed)
@@ -259,7 +260,7 @@ class _TorchEstimator(BaseEstimator):
         return self._outputs(X)[:, 0] * self.y_scale_ + self.y_mean_
 
 
-class MLPNet(_TorchEstimator):
+class MLPNet(TorchEstimator):
     """A multilayer perceptron for scaled numeric features (two hidden layers)."""
 
     def _fit_inputs(self, X: Any) -> None:
@@ -287,7 +288,7 @@ class MLPNet(_TorchEstimator):
         )
 
 
-class CNNNet(_TorchEstimator):
+class CNNNet(TorchEstimator):
     """A small convolutional network for N×H×W×C images (three conv blocks)."""
 
     def _fit_inputs(self, X: Any) -> None:
@@ -349,7 +350,7 @@ def _bag_module(n_features: int, width: int, n_outputs: int) -> Any:
     return BagOfNgrams()
 
 
-class TextNet(_TorchEstimator):
+class TextNet(TorchEstimator):
     """A bag-of-n-grams embedding network over a sparse TF-IDF matrix (fastText-style)."""
 
     def _fit_inputs(self, X: Any) -> None:

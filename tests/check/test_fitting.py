@@ -53,7 +53,7 @@ def test_an_estimator_that_runs_to_its_own_end_has_no_stop(cancer) -> None:
 
 def test_a_curve_fit_trains_no_more_epochs_than_it_is_given(cancer) -> None:
     X, y, context = cancer
-    mlp = _named(context, "mlp")
+    mlp = _named(context, context.table_net)
     rows = np.arange(len(y))
     free = fit_and_score(mlp, context, X, y, rows[:400], rows[400:], ("roc_auc",))
     capped = fit_and_score(mlp, context, X, y, rows[:400], rows[400:], ("roc_auc",), max_epochs=3)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from advisor.check.ladder import (
-    NARROW_MLP_ROWS,
     SVM_MAX_ROWS,
+    TABM_MAX_ROWS,
     Candidate,
     Context,
     build_dummy,
@@ -119,18 +120,22 @@ def test_boosting_on_pixels_fits_with_its_lighter_settings() -> None:
     assert (settings["learning_rate"], settings["max_leaf_nodes"]) == (0.2, 15)
 
 
-def test_a_larger_table_gets_a_narrower_mlp_and_its_curve_fits_keep_it() -> None:
+def test_a_small_table_gets_tabm_a_larger_one_the_mlp_and_curve_fits_keep_it() -> None:
+    from advisor.check.neural import MLPNet
+    from advisor.check.tabm_net import TabMNet
+
     X = pd.DataFrame(np.zeros((10, 3)), columns=["a", "b", "c"])
 
-    def width(context: Context) -> int:
-        return _named(context, "mlp").build(context, None).steps[-1][1].width
+    def network(context: Context) -> Any:
+        (net,) = [c for c in ladder(context) if c.family == "deep_learning"]
+        return net.name, type(net.build(context, None).steps[-1][1])
 
-    small = context_for(X, "binary", "tabular", rows=500, seed=0, text_column=None)
-    large = context_for(X, "binary", "tabular", rows=2400, seed=0, text_column=None)
-    assert (width(small), width(large)) == (256, 128)
-    assert NARROW_MLP_ROWS == 1_000
-    # A learning curve's 25 % fit (600 rows) trains the same network as the full fit.
-    assert width(dataclasses.replace(large, rows=600)) == 128
+    small = context_for(X, "binary", "tabular", rows=TABM_MAX_ROWS - 1, seed=0, text_column=None)
+    large = context_for(X, "binary", "tabular", rows=TABM_MAX_ROWS, seed=0, text_column=None)
+    assert network(small) == ("tabm", TabMNet)
+    assert network(large) == ("mlp", MLPNet)
+    # A learning curve's 25 % fit trains the same network as the full fit.
+    assert network(dataclasses.replace(large, rows=TABM_MAX_ROWS // 4)) == ("mlp", MLPNet)
 
 
 def test_the_cnn_is_built_for_small_batches_and_a_short_patience() -> None:
@@ -157,7 +162,7 @@ def test_text_beside_other_columns_gets_the_table_ladder_and_text_alone_the_text
     mixed = context_for(frame, "binary", "text", rows=2, seed=0, text_column="note")
     alone = context_for(frame[["note"]], "binary", "text", rows=2, seed=0, text_column="note")
     assert (mixed.text_only, alone.text_only) == (False, True)
-    names = ["dummy", "logistic", "hist_gradient_boosting", "xgboost", "svm", "mlp"]
+    names = ["dummy", "logistic", "hist_gradient_boosting", "xgboost", "svm", "tabm"]
     assert [c.name for c in ladder(mixed)] == names
     assert [c.name for c in ladder(alone)][-1] == "text_net"
 
@@ -201,11 +206,11 @@ def test_dates_become_features_every_side_learns_from() -> None:
         name: fit_and_score(
             _named(context, name), context, frame, y, rows[:500], rows[500:], ("rmse",)
         ).scores["rmse"]
-        for name in ("hist_gradient_boosting", "xgboost", "mlp")
+        for name in ("hist_gradient_boosting", "xgboost", context.table_net)
     }
     # Trees find the weekend step almost exactly; the network comes most of the way.
     assert scores["hist_gradient_boosting"] < 1.5 and scores["xgboost"] < 1.5, scores
-    assert scores["mlp"] < floor.scores["rmse"] / 2, scores
+    assert scores[context.table_net] < floor.scores["rmse"] / 2, scores
 
 
 def test_hog_with_a_logistic_model_beats_the_pixels_on_digits() -> None:
