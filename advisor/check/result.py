@@ -14,6 +14,7 @@ from typing import Any
 
 from advisor.check.data_needed import DataNeeded
 from advisor.check.view import fmt_score, margin_words, unmeasured_reasons
+from advisor.data.source import DataSource
 from advisor.errors import ReportError
 
 SCHEMA = "advisor.feasibility/1"
@@ -154,6 +155,9 @@ class FeasibilityReport:
     advice: str | None = None  # when a tie may come from too small a budget: what would tell
     repeats: int = 1  # passes of cross-validation the compared models ran
     data_needed: DataNeeded | None = None  # the curves carried to more data
+    # The file or folder checked (None for a bundled example: there is no file to train
+    # on, and the project's own demo data stands in for it).
+    source: DataSource | None = None
 
     @property
     def relative_margin(self) -> bool:
@@ -258,6 +262,7 @@ class FeasibilityReport:
             "evaluation": self.evaluation,
             "seed": self.seed,
             "other_metrics": list(self.other_metrics),
+            "source": self.source.to_dict() if self.source else None,
         }
 
     def to_json(self) -> str:
@@ -298,6 +303,7 @@ class FeasibilityReport:
             data_needed=(
                 DataNeeded.from_dict(data["data_needed"]) if data.get("data_needed") else None
             ),
+            source=DataSource.from_dict(data["source"]) if data.get("source") else None,
         )
 
 

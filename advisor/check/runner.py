@@ -160,6 +160,7 @@ def run_check(
         repeats=study.repeats,
         advice=advice,
         data_needed=needed,
+        source=dataset.source,
     )
     notify(
         "finished",

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from advisor.errors import DataError
 from advisor.terms import TASKS, suggest
+
+if TYPE_CHECKING:
+    from advisor.data.source import DataSource
 
 MAX_CLASSES = 50  # an integer target with more distinct values than this is a regression
 
@@ -38,6 +42,7 @@ class Dataset:
     notes: tuple[str, ...] = field(default=())
     time_column: str | None = None
     time_ordered: bool = False
+    source: DataSource | None = None  # the file or folder read, when there is one
 
     @property
     def rows(self) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from advisor.data.arrays import load_npz
 from advisor.data.dataset import Dataset
 from advisor.data.images import load_image_folder
+from advisor.data.source import describe_source
 from advisor.data.tables import load_table
 from advisor.errors import DataError, ParameterError
 
@@ -25,6 +26,7 @@ def load_dataset(
     time_column: str | None = None,
     time_ordered: bool = False,
     image_size: int | None = None,
+    describe: bool = True,
 ) -> Dataset:
     """Read a table, an ``.npz`` or an image folder into a :class:`Dataset`.
 
@@ -45,9 +47,43 @@ def load_dataset(
 
     ``image_size`` resizes the images of a folder to ``image_size``×``image_size`` pixels
     (without it, images of mixed sizes are refused).
+
+    ``describe`` records in ``source`` the input's absolute path, kind, row count and
+    content hash (see :mod:`~advisor.data.source`), which reading a large file once more
+    costs: a caller that needs no record of the data can turn it off.
     """
-    path = Path(path)
     drop = (drop,) if isinstance(drop, str) else tuple(drop)
+    dataset = _load(
+        Path(path),
+        target=target,
+        text_column=text_column,
+        task=task,
+        max_rows=max_rows,
+        seed=seed,
+        drop=drop,
+        time_column=time_column,
+        time_ordered=time_ordered,
+        image_size=image_size,
+    )
+    if not describe:
+        return dataset
+    source = describe_source(path, dataset, drop=drop, image_size=image_size)
+    return replace(dataset, source=source)
+
+
+def _load(
+    path: Path,
+    *,
+    target: str | None,
+    text_column: str | None,
+    task: str | None,
+    max_rows: int | None,
+    seed: int,
+    drop: tuple[str, ...],
+    time_column: str | None,
+    time_ordered: bool,
+    image_size: int | None,
+) -> Dataset:
     if image_size is not None and (
         isinstance(image_size, bool) or not isinstance(image_size, int) or image_size < 1
     ):
