@@ -1,10 +1,18 @@
 """Reading a table's cells: CSV/TSV (plain or gzip-compressed) and Parquet, in the text
-encoding and with the separator the file uses, sampled uniformly when it is big."""
+encoding and with the separator the file uses, sampled uniformly when it is big.
+
+A big file is streamed in batches through pyarrow datasets and only a uniform sample is
+kept, so memory stays bounded however big the file. Every path keeps the same rows for a
+seed: each data row draws one key from the seed's random stream, in file order, and the
+rows with the smallest keys are kept.
+"""
 
 from __future__ import annotations
 
 import csv
 import gzip
+import io
+import itertools
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +33,12 @@ TABLE_SUFFIXES = {
 }
 SNIFF_BYTES = 64 * 1024  # bytes read to detect binary data and the column separator
 CHUNK_ROWS = 200_000  # rows read at a time from a big CSV, to bound memory while sampling
+# A CSV bigger than this on disk is sampled by streaming it through pyarrow datasets rather
+# than pandas' chunks: the kept rows stay raw bytes until the end, a fraction of what parsed
+# frames hold. A gzip file's size on disk understates its rows, so it streams from a tenth.
+STREAM_BYTES = 64 * 1024 * 1024
+GZIP_SHARE = 10
+BLOCK_BYTES = 8 * 1024 * 1024  # bytes pyarrow parses at a time: one batch of a stream
 # The text encodings a CSV is read in, in this order, with the names people know them by.
 # UTF-8 comes first: Windows-1252 decodes almost any bytes, so it would misread UTF-8 text.
 # Windows-1252 agrees with Latin-1 on every printable character and adds €, „ and the like
@@ -76,9 +90,15 @@ def _read_csv_sampled(
     sep = "\t" if _table_suffix(path) == ".tsv" else _sniff_separator(sample)
     numbers = number_format(sample, sep)
     options = {"sep": sep, "decimal": numbers.decimal, "thousands": numbers.thousands}
+    streamed = _stream_csv(path, sep, max_rows, seed) if _streams(path, max_rows) else None
     for encoding, name in ENCODINGS.items():
         try:
-            frame, total = _read_csv(path, options, encoding, max_rows, seed)
+            if streamed is None:
+                frame, total = _read_csv(path, options, encoding, max_rows, seed)
+            else:
+                # The kept rows go through the very parse a small file gets.
+                kept, total = streamed
+                frame = pd.read_csv(io.BytesIO(kept), encoding=encoding, **options)
         except UnicodeDecodeError as exc:
             failed = exc
             continue
@@ -105,17 +125,110 @@ def _read_csv(
     return kept, total
 
 
+def _streams(path: Path, max_rows: int | None) -> bool:
+    """Whether a CSV is big enough to sample by streaming it (see :data:`STREAM_BYTES`)."""
+    if max_rows is None:
+        return False
+    size = path.stat().st_size * (GZIP_SHARE if _gzipped(path) else 1)
+    return size > STREAM_BYTES
+
+
+def _stream_csv(path: Path, sep: str, max_rows: int, seed: int) -> tuple[bytes, int] | None:
+    """A uniform sample of ``max_rows`` data rows of a big CSV, as CSV bytes (the header
+    first), and the file's data rows; None when pyarrow's parser rejects the file (it is
+    stricter than pandas', for a row with fewer fields), which pandas' chunks then read.
+
+    The file is streamed in batches through pyarrow datasets with every cell kept as raw
+    bytes, and the kept rows are written back as CSV: pandas then infers their types and
+    parses their numbers and dates as it does for a small file.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.dataset as ds
+
+    # The header comes as the first row, so that pandas reads the names from it as well.
+    csv_format = ds.CsvFileFormat(
+        parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        read_options=pcsv.ReadOptions(autogenerate_column_names=True, block_size=BLOCK_BYTES),
+    )
+    try:
+        names = ds.dataset(path, format=csv_format).schema.names
+        raw = pa.schema([(name, pa.binary()) for name in names])
+        batches = ds.dataset(path, format=csv_format, schema=raw).to_batches()
+        header = pa.Table.from_batches([], schema=raw)
+        first = next((b for b in batches if b.num_rows), None)
+        if first is not None:
+            header = pa.Table.from_batches([first.slice(0, 1)])
+            batches = itertools.chain([first.slice(1)], batches)
+        kept, total = _sample_batches(batches, max_rows, seed, schema=raw)
+        out = io.BytesIO()
+        write = pcsv.WriteOptions(include_header=False, delimiter=sep)
+        pcsv.write_csv(pa.concat_tables([header, kept]), out, write_options=write)
+    except pa.ArrowInvalid:
+        return None
+    return out.getvalue(), total
+
+
 def _read_parquet_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[pd.DataFrame, int]:
+    import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
     file = pq.ParquetFile(path)
     if max_rows is None or file.metadata.num_rows <= max_rows:
         frame = file.read().to_pandas()
         return frame, len(frame)
-    batches = (batch.to_pandas() for batch in file.iter_batches(batch_size=CHUNK_ROWS))
-    kept, total = _sample_chunks(batches, max_rows, seed)
-    assert kept is not None  # num_rows > max_rows >= 0, so there was a batch
-    return kept, total
+    dataset = ds.dataset(path, format="parquet")
+    kept, total = _sample_batches(
+        dataset.to_batches(batch_size=CHUNK_ROWS), max_rows, seed, schema=dataset.schema
+    )
+    return kept.to_pandas(), total
+
+
+def _sample_batches(
+    batches: Iterable[Any], max_rows: int, seed: int, *, schema: Any
+) -> tuple[Any, int]:
+    """A uniform sample of at most ``max_rows`` rows of a stream of Arrow record batches, in
+    file order, as an Arrow table; and how many rows the stream had.
+
+    Every row draws a key and the rows with the smallest keys survive, as in
+    :func:`_sample_chunks`, so both keep the same rows for a seed. A row whose key is above
+    the largest kept one can never be kept and is dropped at once; the kept rows are pruned
+    back to ``max_rows`` whenever they pass twice that, so memory stays under twice the
+    sample plus one batch.
+    """
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    parts = [pa.Table.from_batches([], schema=schema)]
+    keys = [np.empty(0)]
+    held = total = 0
+    bar = 1.0  # the largest key kept once the sample is full: keys above it never survive
+    for batch in batches:
+        drawn = rng.random(batch.num_rows)
+        total += batch.num_rows
+        if bar < 1.0:
+            keep = drawn < bar
+            batch, drawn = batch.filter(pa.array(keep)), drawn[keep]
+        parts.append(pa.Table.from_batches([batch], schema=schema))
+        keys.append(drawn)
+        held += len(drawn)
+        if held >= 2 * max_rows:
+            parts, keys, bar = _prune(parts, keys, max_rows)
+            held = max_rows
+    parts, keys, _ = _prune(parts, keys, max_rows)
+    return parts[0], total
+
+
+def _prune(parts: list[Any], keys: list[Any], max_rows: int) -> tuple[list[Any], list[Any], float]:
+    """The rows with the ``max_rows`` smallest keys, in order, and the largest key kept."""
+    import pyarrow as pa
+
+    table, drawn = pa.concat_tables(parts), np.concatenate(keys)
+    if len(drawn) > max_rows:
+        keep = np.sort(np.argpartition(drawn, max_rows)[:max_rows])
+        table, drawn = table.take(pa.array(keep)), drawn[keep]
+    bar = float(drawn.max()) if len(drawn) >= max_rows else 1.0
+    return [table.combine_chunks()], [drawn], bar
 
 
 def _sample_chunks(
