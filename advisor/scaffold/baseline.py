@@ -30,6 +30,7 @@ _PROJECT_MODEL = {
     "hist_gradient_boosting": "hist_gradient_boosting",
     "xgboost": "xgboost",
     "mlp": "mlp",
+    "tabm": "mlp",  # the nearest network a project builds: one MLP, not an ensemble
     "tfidf_logistic": "logistic_regression",
     "tfidf_ridge": "linear_regression",
     "tfidf_naive_bayes": "naive_bayes",

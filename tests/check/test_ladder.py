@@ -33,7 +33,7 @@ def _named(context: Context, name: str) -> Candidate:
         (
             "multiclass",
             "image",
-            "dummy pixels_logistic hog_svm hog_logistic pixels_svm pixels_gradient_boosting cnn",
+            "dummy hog_svm hog_logistic pixels_logistic pixels_svm pixels_gradient_boosting cnn",
         ),
         ("binary", "text", "dummy tfidf_logistic tfidf_naive_bayes tfidf_linear_svm text_net"),
     ],

@@ -112,9 +112,10 @@ def test_breast_cancer_is_classical_or_tie() -> None:
         assert {p.fraction for p in points} <= {0.25, 0.5, 1.0} and points[-1].fraction == 1.0
         assert [p.fraction for p in points] == sorted(p.fraction for p in points)
         assert [p.train_rows for p in points] == sorted({p.train_rows for p in points})
-    network = [(event, fraction) for event, name, fraction in events if name == "mlp"]
+    assert report.best_deep_learning.name == "tabm"  # 455 training rows: TABM_MAX_ROWS
+    network = [(event, fraction) for event, name, fraction in events if name == "tabm"]
     assert network[:2] == [("candidate_start", None), ("candidate_finish", None)]
-    if not report.curve_summary.startswith("No learning curve for mlp"):
+    if not report.curve_summary.startswith("No learning curve for tabm"):
         assert network[2:] == [
             ("curve_start", 0.25),
             ("curve_finish", 0.25),
@@ -293,7 +294,7 @@ def test_pure_noise_is_no_signal_not_a_verdict(monkeypatch) -> None:
     monkeypatch.setattr(
         runner,
         "ladder",
-        lambda context: [c for c in real_ladder(context) if c.name in ("dummy", "logistic", "mlp")],
+        lambda context: [c for c in real_ladder(context) if c.name in ("dummy", "logistic", "tabm")],
     )
     report = runner.run_check(_noise(), budget=30, seed=0)
     assert (report.outcome, report.verdict, report.unmeasured) == ("no_signal", "tie", ())

@@ -266,6 +266,7 @@ def _won_by(name: str, *, family: str = "classical", **changes) -> dict:
             "linear_regression",
         ),
         (_won_by("mlp", family="deep_learning"), "tabular-pytorch", "mlp"),
+        (_won_by("tabm", family="deep_learning"), "tabular-pytorch", "mlp"),
         (
             _won_by("tfidf_naive_bayes", modality="text", task="multiclass", metric="accuracy"),
             "text-sklearn",
@@ -290,6 +291,7 @@ def _won_by(name: str, *, family: str = "classical", **changes) -> dict:
         "xgboost",
         "ridge",
         "mlp",
+        "tabm",
         "text-naive-bayes",
         "pixels-boosting",
         "tie",
