@@ -3,7 +3,7 @@
 The study (:mod:`advisor.check.study`) decides what to run and when each job must end; an
 :class:`Executor` runs each job in isolation, passes its messages back as they come, and
 stops it at its deadline. :class:`LocalExecutor` runs them in child processes of a fork
-server on this machine's cores; another engine (a cluster) implements the same four
+server on this machine's cores; another engine (a cluster) implements the same
 methods and runs the same jobs without the study changing.
 
 A job is a module-level function ``work(send, data, request)`` of
@@ -41,9 +41,24 @@ class Running(Protocol):
 class EngineInfo:
     """What ran the study, for the report."""
 
-    engine: str
-    workers: int
-    cpus: int
+    engine: str  # "local" or "ray"
+    workers: int  # machines: 1 for the local engine, the cluster's live nodes for Ray
+    cpus: int  # their CPUs, all together
+
+    def describe(self) -> str:
+        """In words: "the local engine (this machine, 2 CPUs)"."""
+        cpus = f"{self.cpus} CPU{'s' if self.cpus != 1 else ''}"
+        if self.engine == "local":
+            return f"the local engine (this machine, {cpus})"
+        nodes = f"{self.workers} node{'s' if self.workers != 1 else ''}"
+        return f"the {self.engine.capitalize()} engine ({nodes}, {cpus})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"engine": self.engine, "workers": self.workers, "cpus": self.cpus}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EngineInfo:
+        return cls(engine=data["engine"], workers=data["workers"], cpus=data["cpus"])
 
 
 class Executor(Protocol):
@@ -63,6 +78,13 @@ class Executor(Protocol):
 
     def info(self) -> EngineInfo:
         """The engine, its workers and their CPUs."""
+
+    def row_scale(self) -> float:
+        """How many times the local engine's rows this engine checks in the same seconds
+        (the sampling's row cap grows by it)."""
+
+    def close(self) -> None:
+        """Release what the engine holds (a cluster connection); the study is over."""
 
 
 class LocalExecutor:
@@ -87,3 +109,11 @@ class LocalExecutor:
 
         cpus = os.cpu_count() or 1
         return EngineInfo(engine="local", workers=1, cpus=cpus)
+
+    def row_scale(self) -> float:
+        """1: the sampling's rates are the local engine's."""
+        return 1.0
+
+    def close(self) -> None:
+        """Nothing to release: the fork server outlives one study, so that the next check
+        (in the questionnaire, say) starts at once; :func:`.children.shut_down` ends it."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.check.data_needed import DataNeeded
+from advisor.check.executor import EngineInfo
 from advisor.check.view import fmt_score, margin_words, unmeasured_reasons
 from advisor.data.source import DataSource
 from advisor.errors import ReportError
@@ -155,6 +156,7 @@ class FeasibilityReport:
     advice: str | None = None  # when a tie may come from too small a budget: what would tell
     repeats: int = 1  # passes of cross-validation the compared models ran
     data_needed: DataNeeded | None = None  # the curves carried to more data
+    engine: EngineInfo | None = None  # what ran the jobs (None in reports from before)
     # The file or folder checked (None for a bundled example: there is no file to train
     # on, and the project's own demo data stands in for it).
     source: DataSource | None = None
@@ -245,6 +247,7 @@ class FeasibilityReport:
             "advice": self.advice,
             "repeats": self.repeats,
             "data_needed": self.data_needed.to_dict() if self.data_needed else None,
+            "engine": self.engine.to_dict() if self.engine else None,
             "best_classical": self.best_classical.to_dict() if self.best_classical else None,
             "best_deep_learning": (
                 self.best_deep_learning.to_dict() if self.best_deep_learning else None
@@ -303,6 +306,7 @@ class FeasibilityReport:
             data_needed=(
                 DataNeeded.from_dict(data["data_needed"]) if data.get("data_needed") else None
             ),
+            engine=EngineInfo.from_dict(data["engine"]) if data.get("engine") else None,
             source=DataSource.from_dict(data["source"]) if data.get("source") else None,
         )
 

@@ -75,9 +75,13 @@ def run_check(
     notify = progress or (lambda event, info: None)
     executor = executor or LocalExecutor()
     executor.warm_up()
+    # What the engine has, asked inside the start-up: a wider engine checks more rows.
+    engine, scale = executor.info(), executor.row_scale()
     clock = Budget(float(budget), time.monotonic() if started is None else started)
     work = work_budget(clock)
-    data, sample_note = sample_for_budget(dataset, budget=budget, seconds=work.seconds, seed=seed)
+    data, sample_note = sample_for_budget(
+        dataset, budget=budget, seconds=work.seconds, seed=seed, scale=scale
+    )
     splits = make_splits(np.asarray(data.y), data.task, seed=seed, time_ordered=time_ordered)
     train_rows = int(np.mean([len(train) for train, _ in splits.folds]))
     context = context_for(
@@ -122,7 +126,7 @@ def run_check(
             start_up=plan.start_up,
             rows=data.rows,
             rows_total=int(dataset.rows_total or dataset.rows),
-            seconds_for_rows=lambda rows: seconds_for_rows(dataset, rows),
+            seconds_for_rows=lambda rows: seconds_for_rows(dataset, rows, scale),
         ),
     )
     needed = None
@@ -160,6 +164,7 @@ def run_check(
         repeats=study.repeats,
         advice=advice,
         data_needed=needed,
+        engine=engine,
         source=dataset.source,
     )
     notify(

@@ -1,8 +1,10 @@
 """Sampling a large input down to what the budget can evaluate.
 
 The rate at which a budget evaluates rows is set per kind of data: table cells (rows ×
-features), image pixels, or text rows per second. Above it, a stratified random sample
-(classes keep their shares) stands for the data, and the report says so.
+features), image pixels, or text rows per second, on the local engine's lanes. An engine
+with more CPUs evaluates rows faster in proportion: its ``scale`` (the executor's
+``row_scale()``) multiplies the rate. Above the cap, a stratified random sample (classes keep
+their shares) stands for the data, and the report says so.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ MIN_CAP = 1_000  # never fewer rows than this, however small the budget
 MAX_ROWS = 200_000
 
 
-def row_cap(dataset: Any, budget: float) -> int:
-    """How many rows the budget can evaluate for this kind of data."""
+def row_cap(dataset: Any, budget: float, scale: float = 1.0) -> int:
+    """How many rows the budget can evaluate for this kind of data, on an engine ``scale``
+    times as wide as the local one. ``MAX_ROWS`` bounds the rows this machine holds,
+    whatever the engine."""
+    budget = budget * scale
     if dataset.modality == "image":
         pixels = int(np.prod(np.asarray(dataset.X).shape[1:]))
         cap = PIXELS_PER_SECOND * budget / max(1, pixels)
@@ -33,24 +38,27 @@ def row_cap(dataset: Any, budget: float) -> int:
     return int(np.clip(cap, MIN_CAP, MAX_ROWS))
 
 
-def seconds_for_rows(dataset: Any, rows: int) -> float:
-    """The models' seconds whose row cap keeps ``rows`` rows of this data: the inverse of
-    :func:`row_cap`, which grows in proportion to the seconds (below ``MAX_ROWS``)."""
+def seconds_for_rows(dataset: Any, rows: int, scale: float = 1.0) -> float:
+    """The models' seconds whose row cap keeps ``rows`` rows of this data on an engine
+    ``scale`` times as wide as the local one: the inverse of :func:`row_cap`, which grows in
+    proportion to the seconds (below ``MAX_ROWS``)."""
     if rows > MAX_ROWS:
         return float("inf")
     if dataset.modality == "image":
-        return rows * max(1, int(np.prod(np.asarray(dataset.X).shape[1:]))) / PIXELS_PER_SECOND
+        pixels = max(1, int(np.prod(np.asarray(dataset.X).shape[1:])))
+        return rows * pixels / PIXELS_PER_SECOND / scale
     if dataset.modality == "text":
-        return rows / TEXT_ROWS_PER_SECOND
-    return rows * max(1, dataset.X.shape[1]) / CELLS_PER_SECOND
+        return rows / TEXT_ROWS_PER_SECOND / scale
+    return rows * max(1, dataset.X.shape[1]) / CELLS_PER_SECOND / scale
 
 
 def sample_for_budget(
-    dataset: Any, *, budget: float, seed: int, seconds: float | None = None
+    dataset: Any, *, budget: float, seed: int, seconds: float | None = None, scale: float = 1.0
 ) -> tuple[Any, str | None]:
     """A stratified sample (classes keep their shares) when the data exceed the row cap of
-    the ``seconds`` of the ``budget`` the models have (all of it by default)."""
-    cap = row_cap(dataset, budget if seconds is None else seconds)
+    the ``seconds`` of the ``budget`` the models have (all of it by default), on an engine
+    ``scale`` times as wide as the local one."""
+    cap = row_cap(dataset, budget if seconds is None else seconds, scale)
     if dataset.rows <= cap:
         return dataset, None
     from sklearn.model_selection import train_test_split

@@ -192,6 +192,7 @@ def check(
         # The command returns once its workers and their fork server have exited.
         if warming is not None:
             warming.join()
+        executor.close()  # a Ray engine disconnects (and stops a runtime it started)
         children.shut_down()
     if view_format == "markdown":
         from advisor.check.markdown import render_markdown
@@ -367,8 +368,9 @@ def show(report: Any, console: Any) -> None:
         console.print(f"Data needed: {report.data_needed.summary()}")
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
+    ran_on = f" on {report.engine.describe()}" if report.engine else ""
     console.print(
-        f"Took {report.elapsed_seconds:.1f} s of a {report.budget_seconds:g} s budget.",
+        f"Took {report.elapsed_seconds:.1f} s of a {report.budget_seconds:g} s budget{ran_on}.",
         style="dim",
     )
 

@@ -8,12 +8,17 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from advisor.check import runner
 from advisor.check.children import ChildOutcome
 from advisor.check.executor import EngineInfo, Executor, LocalExecutor
+from advisor.check.result import validate
 from advisor.check.runner import run_check
-from advisor.data import load_example
+from advisor.check.sampling import row_cap
+from advisor.data import Dataset, load_example
 from tests.check import golden
 
 
@@ -39,6 +44,12 @@ class InThisProcess:
 
     def info(self) -> EngineInfo:
         return EngineInfo(engine="threads", workers=1, cpus=1)
+
+    def row_scale(self) -> float:
+        return 1.0
+
+    def close(self) -> None:
+        pass
 
 
 class _Thread:
@@ -80,6 +91,40 @@ class _Thread:
 def test_the_local_executor_is_an_executor() -> None:
     executor: Executor = LocalExecutor()
     assert executor.info() == EngineInfo("local", 1, os.cpu_count() or 1)
+    assert executor.row_scale() == 1.0
+    executor.close()  # nothing to release: the fork server serves the next check
+
+
+class TwiceAsWide(LocalExecutor):
+    """The local engine, saying it is twice as wide (as a cluster with twice the CPUs)."""
+
+    def row_scale(self) -> float:
+        return 2.0
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(engine="ray", workers=2, cpus=4)
+
+
+def test_a_twice_as_wide_engine_checks_twice_the_rows(monkeypatch) -> None:
+    executor = TwiceAsWide()
+    work = []  # the models' seconds, which set the cap
+    real = runner.work_budget
+    monkeypatch.setattr(runner, "work_budget", lambda *a: work.append(real(*a)) or work[-1])
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(80_000, 5)), columns=list("abcde"))
+    y = (frame["a"] + rng.normal(size=len(frame)) > 0).astype(int).to_numpy()
+    data = Dataset(X=frame, y=y, task="binary", modality="tabular", name="wide", rows_total=80_000)
+    report = run_check(data, budget=3.0, seed=0, executor=executor)
+    (seconds,) = [w.seconds for w in work]
+    local = row_cap(data, seconds)
+    assert report.rows == row_cap(data, seconds, 2.0) < 80_000
+    assert abs(report.rows - 2 * local) <= 1
+    assert report.rows_total == 80_000
+    assert report.warnings[0].startswith(f"Sampled {report.rows:,} of 80,000 rows")
+    assert report.engine == executor.info()
+    data = report.to_dict()
+    assert (data["rows"], data["engine"]) == (report.rows, executor.info().to_dict())
+    validate(data)
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from advisor.check import view
+from advisor.check.executor import EngineInfo
 from advisor.check.report import TEMPLATE, render_html, write_report
 from advisor.check.result import CurvePoint, FeasibilityReport, ModelResult, schema, validate
 from advisor.errors import ReportError
@@ -222,3 +223,35 @@ def test_write_report_where_nothing_can_be_written_says_so(report, tmp_path: Pat
     ):
         write_report(report, tmp_path / "taken" / "report")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+@pytest.mark.parametrize(
+    ("engine", "words"),
+    [
+        (EngineInfo("local", 1, 2), "Ran on the local engine (this machine, 2 CPUs)."),
+        (EngineInfo("ray", 3, 12), "Ran on the Ray engine (3 nodes, 12 CPUs)."),
+        (EngineInfo("ray", 1, 1), "Ran on the Ray engine (1 node, 1 CPU)."),
+    ],
+    ids=["local", "ray-cluster", "ray-one-node"],
+)
+def test_the_engine_that_ran_is_in_the_json_and_the_html(report, engine, words) -> None:
+    ran = dataclasses.replace(report, engine=engine)
+    data = json.loads(ran.to_json())
+    assert data["engine"] == {
+        "engine": engine.engine,
+        "workers": engine.workers,
+        "cpus": engine.cpus,
+    }
+    jsonschema.validate(data, schema())
+    assert FeasibilityReport.from_dict(data) == ran
+    assert words in render_html(ran)
+
+
+def test_a_report_from_before_the_engine_still_reads(report) -> None:
+    data = json.loads(report.to_json())
+    assert data["engine"] is None
+    del data["engine"]
+    assert FeasibilityReport.from_dict(data).engine is None
+    assert "Ran on" not in render_html(report)
+    with pytest.raises(ReportError, match="at engine/engine"):
+        validate({**data, "engine": {"engine": "spark", "workers": 1, "cpus": 1}})

@@ -54,3 +54,19 @@ def test_seconds_for_rows_inverts_the_row_cap() -> None:
     assert seconds_for_rows(table, 25_000) == 5.0  # 40,000 cells a second over 8 columns
     assert row_cap(table, seconds_for_rows(table, 25_000)) == 25_000
     assert seconds_for_rows(table, 10**6) == float("inf")  # never sampled to so many
+
+
+@pytest.mark.parametrize("scale", [0.5, 2.0, 4.0], ids=["half", "twice", "four-times"])
+def test_a_wider_engine_keeps_rows_in_proportion_to_its_scale(scale: float) -> None:
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(100_000, 20)))
+    y = (rng.random(len(frame)) < 0.3).astype(int)
+    big = Dataset(X=frame, y=y, task="binary", modality="tabular", name="b", rows_total=100_000)
+    local, _ = sample_for_budget(big, budget=10, seed=0)
+    wider, note = sample_for_budget(big, budget=10, seed=0, scale=scale)
+    assert local.rows == 20_000
+    assert wider.rows == int(20_000 * scale) == row_cap(big, 10, scale)
+    assert f"Sampled {wider.rows:,} of 100,000 rows" in note
+    # The inverse holds on the wider engine too, and the cap never passes MAX_ROWS.
+    assert seconds_for_rows(big, wider.rows, scale) == pytest.approx(10.0)
+    assert row_cap(big, 10_000, scale) == MAX_ROWS

@@ -4,6 +4,7 @@ stdout with ``--json -``; a report folder; one-line errors that write nothing.""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -77,6 +78,9 @@ def test_json_to_a_file_and_table_on_stdout(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["profile"]["rows"] == 120
     assert any(w.startswith("ID-like column(s): 'row_id'") for w in data["warnings"])
+    cpus = os.cpu_count() or 1
+    assert data["engine"] == {"engine": "local", "workers": 1, "cpus": cpus}
+    assert f"budget on the local engine (this machine, {cpus} CPUs)." in result.stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -73,7 +73,7 @@ def run(data: LoadedData, choices: CheckChoices) -> None:
                 # The user corrected the task in step 1 or 2, or chose columns to leave out
                 # or a time column: the table is read again with them.
                 dataset = data.load(task, **reading)
-            executor = make_executor(choices.engine, address=choices.address)
+            executor = make_executor(choices.engine, address=choices.address, budget=budget)
             report = run_check(
                 dataset,
                 budget=budget,
@@ -87,9 +87,8 @@ def run(data: LoadedData, choices: CheckChoices) -> None:
             st.error(str(exc), icon=":material/warning:")
             return
         finally:
-            close = getattr(executor, "close", None)  # a Ray engine disconnects
-            if close is not None:
-                close()
+            if executor is not None:
+                executor.close()  # a Ray engine disconnects
         status.update(
             label=f"The check finished in {report.elapsed_seconds:.1f} s",
             state="complete",
