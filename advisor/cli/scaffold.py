@@ -30,6 +30,25 @@ def _one_of(field: str) -> str:
     help="A feasibility report from 'advisor check --json': its best scores become the "
     "baseline to beat (and, without --recipe, its verdict picks the recipe).",
 )
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Train the project on this table or folder of images in class sub-folders (read "
+    "once, as the check reads it, to choose the task and recipe). With --from-report the "
+    "project trains on the data the report checked.",
+)
+@click.option("--target", metavar="COL", help="With --data: the column the project predicts.")
+@click.option(
+    "--text-column", metavar="COL", help="With --data: the free-text column [default: detected]."
+)
+@click.option(
+    "--data-mode",
+    type=click.Choice(["copy", "link"]),
+    help="Copy the data into the project's data/raw/ (and version it with DVC when DVC is "
+    "on), or read it where it lies [default: copy below 100 MB, else link].",
+)
 @click.option("--framework", metavar="F", help=_one_of("framework"))
 @click.option("--tracking", metavar="T", help=_one_of("tracking"))
 @click.option("--versioning", metavar="V", help=_one_of("versioning"))
@@ -64,6 +83,10 @@ def _one_of(field: str) -> str:
 def scaffold(
     recipe: str | None,
     report: Path | None,
+    data_path: Path | None,
+    target: str | None,
+    text_column: str | None,
+    data_mode: str | None,
     framework: str | None,
     tracking: str | None,
     versioning: str | None,
@@ -87,11 +110,32 @@ def scaffold(
         _done(replay_project(replay, output_dir=output_dir, force=force), started)
         return
 
+    if data_path is not None and report is not None:
+        raise click.UsageError(
+            "--data and --from-report both name the data: the report's is the data it checked; "
+            "give one of them"
+        )
+    if data_path is None and (target is not None or text_column is not None):
+        flag = "--target" if target is not None else "--text-column"
+        raise click.UsageError(f"{flag} goes with --data PATH; give the data it is a column of")
     baseline = None
     if report is not None:
         from advisor.scaffold.baseline import read_report
 
         baseline = read_report(report)
+    source = None
+    if data_path is not None:
+        from advisor.scaffold.data import read_data, recipe_for
+
+        dataset = read_data(data_path, target=target, text_column=text_column)
+        source = dataset.source
+        if task is None:
+            task = dataset.task
+        if modality is None:
+            modality = dataset.modality
+        if recipe is None and framework is None:
+            recipe, suggested = recipe_for(dataset)
+            model = model or suggested
     if recipe is None and baseline is None and modality is None and not no_input:
         recipe = _ask_recipe()
     if name is None:
@@ -109,6 +153,8 @@ def scaffold(
         name=name,
         output_dir=output_dir,
         baseline=baseline,
+        data=source,
+        data_mode=data_mode,
         force=force,
     )
     _done(done, started)
@@ -116,10 +162,11 @@ def scaffold(
 
 def _choices(options: dict) -> dict[str, str | None]:
     names = (
-        "recipe", "report", "framework", "tracking", "versioning", "modality", "task", "model",
-        "name",
+        "recipe", "report", "data_path", "target", "text_column", "data_mode", "framework",
+        "tracking", "versioning", "modality", "task", "model", "name",
     )  # fmt: skip
-    return {f"--{key.replace('report', 'from-report')}": options[key] for key in names}
+    flags = {"report": "from-report", "data_path": "data"}
+    return {f"--{flags.get(key, key).replace('_', '-')}": options[key] for key in names}
 
 
 def _ask_recipe() -> str:
@@ -147,4 +194,12 @@ def _done(done: Scaffolded, started: float) -> None:
         click.echo(f"No baseline to beat: the report says: {baseline['reason']}")
     else:
         click.echo("No baseline was measured (scaffold --from-report report.json bakes one in).")
+    data = answers.data
+    if data and data["mode"] == "copy":
+        click.echo(f"Trains on {data['path']} ({data['rows_total']:,} rows), copied into "
+                   f"{path / data['project_path']}.")  # fmt: skip
+    elif data:
+        click.echo(f"Trains on {data['path']} ({data['rows_total']:,} rows), read where it lies.")
+    else:
+        click.echo("Trains on demo data: point it at yours with --data PATH or --from-report.")
     click.echo(f"Next: cd {path} && python -m {package}  (prepare -> train -> evaluate)")

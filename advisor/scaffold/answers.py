@@ -33,6 +33,9 @@ class Answers:
     hardware: str
     metric: str
     baseline: dict[str, Any]  # baseline.json: {"measured": false} without a report
+    # The data the project trains on: the check's data source, plus how the project reaches
+    # it ("mode": copy or link, "project_path"); None trains on the template's demo data.
+    data: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": ANSWERS_SCHEMA, **dataclasses.asdict(self)}
@@ -44,12 +47,14 @@ class Answers:
             model = _model_of_older_answers(data)
             if model is not None:
                 data = {**data, "model": model}
-        if data.get("schema") != ANSWERS_SCHEMA or any(name not in data for name in fields):
+        # Answers written before projects trained on the checked data have no "data".
+        required = [name for name in fields if name != "data"]
+        if data.get("schema") != ANSWERS_SCHEMA or any(name not in data for name in required):
             raise ScaffoldError(
                 f"the answers file is not an {ANSWERS_SCHEMA} file; regenerate the project "
                 "with 'advisor scaffold' instead of --replay"
             )
-        values = {name: data[name] for name in fields}
+        values = {name: data.get(name) for name in fields}
         values["metric"] = _current_name(values["metric"])
         if isinstance(values["baseline"], dict) and "metric" in values["baseline"]:
             baseline = values["baseline"]

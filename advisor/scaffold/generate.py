@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.check.result import FeasibilityReport
+from advisor.data.source import DataSource
 from advisor.errors import RecipeError, ScaffoldError
 from advisor.files import staging_folder
 from advisor.resources import templates_dir
@@ -25,6 +26,7 @@ from advisor.scaffold.baseline import (
     baseline_from_report,
     project_model,
 )
+from advisor.scaffold.data import PROJECT_KINDS, check_data, data_answers
 from advisor.scaffold.naming import ProjectNames, project_names
 from advisor.scaffold.recipes import Recipe, get_recipe, load_recipes
 from advisor.scaffold.vocabulary import CHOICES, MODELS, check_choice, check_combination, fits
@@ -66,13 +68,20 @@ def resolve_answers(
     model: str | None = None,
     name: str = "project",
     baseline: FeasibilityReport | Mapping[str, Any] | None = None,
+    data: DataSource | None = None,
+    data_mode: str | None = None,
 ) -> Answers:
     """The checked answers for a recipe, its overrides and an optional feasibility report
     (typed, or its ``advisor.feasibility/1`` JSON, which is validated).
 
     Without a recipe, a report leads to the recipe and model of its best model (of the
     family its verdict favours): a report won by logistic regression gives a scikit-learn
-    project that builds logistic regression."""
+    project that builds logistic regression.
+
+    The project trains on `data`, or else on the report's data source (copied into the
+    project or referenced where it lies, as `data_mode` says; see
+    :func:`advisor.scaffold.data.data_answers`); without either, on the template's demo
+    data. A report on an .npz, which projects cannot read yet, leaves the demo data."""
     report = as_report(baseline) if isinstance(baseline, Mapping) else baseline
     recipes = load_recipes()
     if recipe is None:
@@ -118,7 +127,17 @@ def resolve_answers(
         hardware=chosen.hardware,
         metric=report.metric if report is not None else DEFAULT_METRIC[chosen.task],
         baseline=baseline_from_report(report) if report is not None else dict(NO_BASELINE),
+        data=_data(data, report, data_mode),
     )
+
+
+def _data(
+    data: DataSource | None, report: FeasibilityReport | None, mode: str | None
+) -> dict[str, Any] | None:
+    readable = report is not None and report.source is not None
+    if data is None and readable and report.source.kind in PROJECT_KINDS:
+        data = report.source
+    return data_answers(data, mode) if data is not None else None
 
 
 def _default_recipe(
@@ -161,6 +180,8 @@ def scaffold_project(
     name: str = "project",
     output_dir: str | os.PathLike = ".",
     baseline: FeasibilityReport | Mapping[str, Any] | None = None,
+    data: DataSource | None = None,
+    data_mode: str | None = None,
     force: bool = False,
 ) -> Scaffolded:
     """Generate a project for `recipe` (choices overridden where given) in
@@ -181,6 +202,8 @@ def scaffold_project(
         model=model,
         name=name,
         baseline=baseline,
+        data=data,
+        data_mode=data_mode,
     )
     return render(answers, output_dir=output_dir, force=force)
 
@@ -220,6 +243,8 @@ def render(
         )
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{str(target)!r} exists and is a file; choose {elsewhere}")
+    if answers.data:
+        check_data(answers.data, where="the project's answers" if replaying else "the report")
     _check_writable(out)
     created = _first_missing(out)
     try:
@@ -292,6 +317,7 @@ def _context(answers: Answers, names: ProjectNames) -> dict[str, Any]:
         "_model_label": MODELS[answers.model].label,
         "_baseline": dict(answers.baseline),
         "_answers": answers.to_dict(),
+        "_data": dict(answers.data or {}),
     }
 
 

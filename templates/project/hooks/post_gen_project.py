@@ -3,6 +3,7 @@
 Runs inside the freshly generated project folder, with the Python that runs cookiecutter.
 """
 
+import json
 import logging
 import os
 import shutil
@@ -15,6 +16,14 @@ TRACKING = "{{ cookiecutter.tracking }}"
 VERSIONING = "{{ cookiecutter.versioning }}"
 PACKAGE = "{{ cookiecutter.package_name }}"
 NEURAL = FRAMEWORK in ("pytorch", "lightning")
+# Keras and JAX keep their code in files of their own; every other stack drops them.
+OWN_FILES = {
+    "keras": ["keras_model.py", "keras_train.py"],
+    "jax": ["jax_model.py", "jax_train.py"],
+}
+# The data the project trains on (empty: the demo data). JSON in a raw string, so that no
+# character of a path can end the string or change what it says.
+DATA = json.loads(r"""{{ cookiecutter._data | tojson }}""")
 
 # Keep the generated project quiet and offline: no telemetry from DVC or anything else.
 os.environ.update(DVC_NO_ANALYTICS="1", DO_NOT_TRACK="1", GIT_TERMINAL_PROMPT="0")
@@ -24,6 +33,12 @@ if VERSIONING != "dvc":
     unused += ["dvc.yaml", ".dvcignore"]
 if not NEURAL:
     unused += [f"{PACKAGE}/device.py", f"{PACKAGE}/distributed.py", f"{PACKAGE}/inputs.py"]
+for framework, names in OWN_FILES.items():
+    if framework != FRAMEWORK:
+        unused += [f"{PACKAGE}/{name}" for name in names]
+# The fine-tuning recipes' own files: a pretrained checkpoint and the fine-tuning stages.
+if "{{ cookiecutter.model }}" != "finetune":
+    unused += [f"{PACKAGE}/finetune.py", f"{PACKAGE}/pretrained.py"]
 # The answers file is for `advisor scaffold --replay`; a plain cookiecutter run has none.
 if Path(".advisor-answers.json").read_text().strip() == "{}":
     unused.append(".advisor-answers.json")
@@ -33,6 +48,21 @@ for name in unused:
         shutil.rmtree(path)
     elif path.exists():
         path.unlink()
+
+
+# A copy of the checked data in data/raw/ (the user's file is only read); the prepare step
+# checks its content hash, so a copy that went wrong is caught there.
+copied = None
+if DATA.get("mode") == "copy":
+    source, copied = Path(DATA["path"]), Path(DATA["project_path"])
+    copied.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if source.is_dir():
+            shutil.copytree(source, copied)
+        else:
+            shutil.copyfile(source, copied)
+    except OSError as exc:
+        sys.exit(f"ERROR: could not copy {source} into {copied}: {exc}")
 
 
 def run(*args: str) -> None:
@@ -62,6 +92,9 @@ if VERSIONING == "dvc":
             # later with `dvc remote modify local url /path/or/s3://bucket`.
             config["core"]["remote"] = "local"
             config["remote"]["local"] = {"url": "dvc-storage"}  # relative to this folder
+        if copied is not None:
+            # Versioned by DVC: git holds its .dvc file, DVC's cache the data.
+            repo.add(str(copied))
         repo.close()
         git("add", "-A")
         git("commit", "-q", "-m", "Start the project from its advisor recipe")

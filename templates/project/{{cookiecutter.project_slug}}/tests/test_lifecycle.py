@@ -32,6 +32,10 @@ def write_params(folder: Path, tracking: bool = False, **train_settings) -> Path
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["tracking"]["enabled"] = tracking
     params["train"].update(train_settings)
+{%- if cookiecutter._data %}
+    # The data stays where params.yaml names it, relative to the project.
+    params["data"]["path"] = str(PROJECT / params["data"]["path"])
+{%- endif %}
     shutil.copy(PROJECT / "baseline.json", folder / "baseline.json")
     path = folder / "params.yaml"
     path.write_text(yaml.safe_dump(params))
@@ -352,4 +356,6 @@ def test_tune_runs_three_tracked_trials_and_writes_the_best_params(tmp_path: Pat
     assert len(events) == 3
 {%- elif cookiecutter.tracking == "wandb" %}
     assert len(list((tmp_path / "wandb").glob("offline-run-*"))) == 3
+{%- elif cookiecutter.tracking == "neptune" %}
+    assert len(list((tmp_path / ".neptune" / "offline").glob("run__*"))) == 3
 {%- endif %}

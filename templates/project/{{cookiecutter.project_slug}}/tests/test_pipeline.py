@@ -22,6 +22,10 @@ def write_params(folder: Path, **train_settings) -> Path:
     params = yaml.safe_load((PROJECT / "params.yaml").read_text())
     params["tracking"]["enabled"] = False
     params["train"].update(train_settings)
+{%- if cookiecutter._data %}
+    # The data stays where params.yaml names it, relative to the project.
+    params["data"]["path"] = str(PROJECT / params["data"]["path"])
+{%- endif %}
     shutil.copy(PROJECT / "baseline.json", folder / "baseline.json")
     path = folder / "params.yaml"
     path.write_text(yaml.safe_dump(params))

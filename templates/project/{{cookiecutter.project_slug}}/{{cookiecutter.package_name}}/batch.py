@@ -37,6 +37,41 @@ def check_columns(state: dict[str, Any], given: list[str]) -> None:
         )
 
 
+{%- if cookiecutter._data %}
+def rows_to_array(state: dict[str, Any], rows: list[dict[str, Any]]) -> np.ndarray:
+    """Records (column -> value) to raw rows in the training column order: numbers for the
+    number columns, any value for the category columns, empty (or null) for missing."""
+    columns = state["columns"]
+    out = np.empty((len(rows), len(columns)), dtype=object)
+    for index, row in enumerate(rows):
+        check_columns(state, list(row))
+        for column, name in enumerate(columns):
+            value = row[name]
+            if value is None or value == "":
+                value = np.nan
+            elif name in state["numeric"]:
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    raise BatchError(
+                        f"row {index + 1}, column {name}: {value!r} is not a number"
+                    ) from None
+            out[index, column] = value
+    return out
+
+
+def write_batch(folder: Path, x: np.ndarray, columns: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "batch.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows(
+            ["" if isinstance(value, float) and value != value else value for value in row]
+            for row in x
+        )
+    return path
+{%- else %}
 def rows_to_array(state: dict[str, Any], rows: list[dict[str, Any]]) -> np.ndarray:
     """Records (column -> value) to raw rows in the training column order."""
     columns = state["columns"]
@@ -61,6 +96,7 @@ def write_batch(folder: Path, x: np.ndarray, columns: list[str]) -> Path:
         writer.writerow(columns)
         writer.writerows([f"{value:.6g}" for value in row] for row in x)
     return path
+{%- endif %}
 
 
 def read_file(state: dict[str, Any], path: Path) -> tuple[np.ndarray, list[str]]:

@@ -1,3 +1,13 @@
+{%- if cookiecutter._data %}
+"""The data: the {{ {"table": "table", "text": "text table", "image_folder": "folder of images"}[cookiecutter._data.kind] }} that `advisor check` measured (params.yaml's `data`),
+split once by `prepare` into data/processed/{train,test}.npz, with the preprocessing fitted
+on the training rows in data/processed/features.json. `prepare` refuses the data when its
+content hash is no longer the one the check recorded.
+
+Everything downstream reads the .npz files, and `preprocess` is the one path from raw
+inputs to what the model sees (train, predict, serve).
+"""
+{%- else %}
 """The data: a small demo set that ships with scikit-learn or is generated here (no
 download), split once by `prepare` into data/processed/{train,test}.npz, with the
 preprocessing fitted on the training rows in data/processed/features.json.
@@ -5,11 +15,15 @@ preprocessing fitted on the training rows in data/processed/features.json.
 Replace `load_raw` with your own loading; everything downstream reads the .npz files, and
 `preprocess` is the one path from raw inputs to what the model sees (train, predict, serve).
 """
+{%- endif %}
 
 from __future__ import annotations
 
+{%- if cookiecutter._data %}
+import hashlib
+{%- endif %}
 import json
-{%- if cookiecutter.modality == "tabular" %}
+{%- if cookiecutter.modality == "tabular" and not cookiecutter._data %}
 import re
 {%- endif %}
 {%- if cookiecutter.modality == "text" %}
@@ -21,8 +35,165 @@ from typing import Any
 import numpy as np
 
 from .config import TASK, Config
+{%- if cookiecutter._data %}
 
-{%- if cookiecutter.modality == "tabular" %}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+_BLOCK = 1 << 20  # bytes hashed at a time: a large file is never read whole
+
+
+def source_path(config: Config) -> Path:
+    """The data params.yaml names: in data/raw/, or where it lies (an absolute path)."""
+    return config.path(config["data"]["path"])
+
+
+def image_files(folder: Path) -> list[Path]:
+    """The images of a folder in class sub-folders, sorted by their relative path."""
+    found = [
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in IMAGE_SUFFIXES
+        and len(path.relative_to(folder).parts) >= 2
+        and not path.relative_to(folder).parts[0].startswith(".")
+        and path.is_file()
+    ]
+    return sorted(found, key=lambda path: path.relative_to(folder).as_posix())
+
+
+def _file_hash(path: Path) -> Any:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
+    return digest
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes; for a folder, of each image's relative path and SHA-256 in
+    sorted order. The same hash `advisor check` wrote into its report (source.sha256)."""
+    if path.is_file():
+        return _file_hash(path).hexdigest()
+    digest = hashlib.sha256()
+    for image in image_files(path):
+        digest.update(image.relative_to(path).as_posix().encode("utf-8") + b"\0")
+        digest.update(_file_hash(image).digest())
+    return digest.hexdigest()
+
+
+def check_source(config: Config) -> tuple[Path, str]:
+    """The data's path and content hash; exits with one line when it is missing or is not
+    the data the check measured."""
+    path, expected = source_path(config), config["data"]["sha256"]
+    if not path.exists():
+        raise SystemExit(
+            f"Error: {path} (params.yaml data.path) is missing: put the checked data back there, "
+            "or point data.path at it"
+        )
+    digest = content_hash(path)
+    if digest != expected:
+        raise SystemExit(
+            f"Error: {path} has changed since it was checked (sha256 {digest[:12]}..., expected "
+            f"{expected[:12]}...): restore it, or run `advisor check` on the new data and "
+            "scaffold the project again from that report"
+        )
+    return path, digest
+{%- if cookiecutter._data.kind != "image_folder" %}
+
+
+def read_frame(config: Config, path: Path) -> tuple[Any, int]:
+    """The table as `advisor check` read it: the dropped columns out, sorted by the time
+    column when the check kept time order, rows without a target value out; and the rows
+    the file holds."""
+    import pandas as pd
+
+    data = config["data"]
+    if path.suffix.lower() in (".parquet", ".pq"):
+        frame = pd.read_parquet(path)
+    else:
+        sep = "\t" if ".tsv" in path.suffixes else ","
+        try:
+            frame = pd.read_csv(path, sep=sep, low_memory=False)
+        except UnicodeDecodeError:
+            # The check reads a CSV that is not UTF-8 as Windows-1252, and so does this.
+            frame = pd.read_csv(path, sep=sep, low_memory=False, encoding="cp1252")
+    frame.columns = [str(column) for column in frame.columns]
+    rows_total = len(frame)
+    target = data["target"]
+    if target not in frame.columns:
+        raise SystemExit(f"Error: {path} has no column {target!r} (params.yaml data.target)")
+    frame = frame.drop(columns=[c for c in data.get("drop") or [] if c in frame.columns])
+    if data.get("time_column"):
+        order = pd.to_datetime(frame[data["time_column"]], errors="coerce", utc=True)
+        frame = frame.iloc[np.argsort(order.to_numpy(), kind="stable")]
+    frame = frame[frame[target].notna()].reset_index(drop=True)
+    return frame, rows_total
+
+
+def encode_target(values: Any) -> tuple[np.ndarray, list[str]]:
+    """Class indices (classes sorted as the check sorts them) or numbers for regression."""
+    if TASK == "regression":
+        return np.asarray(values, dtype=np.float64), []
+    classes = sorted(set(values.tolist()), key=str)
+    index = {value: position for position, value in enumerate(classes)}
+    return np.asarray([index[value] for value in values], dtype=np.int64), [str(c) for c in classes]
+{%- endif %}
+{%- endif %}
+
+{%- if cookiecutter._data and cookiecutter.modality == "tabular" %}
+
+
+def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray, list[str], list[str], int]:
+    """Raw rows (object array: numbers, strings, NaN for missing), the target, the column
+    names, the class names and the rows the file holds."""
+    frame, rows_total = read_frame(config, source_path(config))
+    target = frame.pop(config["data"]["target"])
+    # A column without any value tells the model nothing; the check drops it too.
+    frame = frame.drop(columns=[c for c in frame.columns if frame[c].isna().all()])
+    y, classes = encode_target(target)
+    return frame.to_numpy(dtype=object), y, list(frame.columns), classes, rows_total
+{%- elif cookiecutter._data and cookiecutter.modality == "text" %}
+
+
+def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray, list[str], list[str], int]:
+    """Documents (unicode array; a missing one is empty), labels, no column names, the
+    class names and the rows the file holds."""
+    frame, rows_total = read_frame(config, source_path(config))
+    texts = frame[config["data"]["text_column"]].fillna("").astype(str).to_numpy()
+    y, classes = encode_target(frame[config["data"]["target"]])
+    return np.asarray(texts, dtype=str), y, [], classes, rows_total
+{%- elif cookiecutter._data %}
+
+
+def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray, list[str], list[str], int]:
+    """Images (N x C x H x W, float32 in [0, 1]) labelled by their class sub-folder, no
+    column names, the class names and the images the folder holds. Grey images stay one
+    channel, colour ones three; data.image_size resizes every image to a square."""
+    from PIL import Image
+
+    folder, size = source_path(config), config["data"].get("image_size")
+    files = image_files(folder)
+    classes = sorted({file.relative_to(folder).parts[0] for file in files})
+    images, labels = [], []
+    for file in files:
+        with Image.open(file) as image:
+            mode = "L" if image.mode in ("1", "L", "I", "I;16", "F") else "RGB"
+            image = image.convert(mode)
+            if size:
+                image = image.resize((size, size), Image.Resampling.BICUBIC)
+            pixels = np.asarray(image, dtype=np.float32) / 255.0
+        pixels = pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
+        if images and pixels.shape != images[0].shape:
+            raise SystemExit(
+                f"Error: images in {folder} differ in size or colour ({file.name} is "
+                f"{pixels.shape}, the first {images[0].shape}): set data.image_size in params.yaml"
+            )
+        images.append(pixels)
+        labels.append(classes.index(file.relative_to(folder).parts[0]))
+    if TASK == "regression":
+        raise SystemExit("Error: a folder of images in class sub-folders has classes, not numbers")
+    return np.stack(images), np.asarray(labels, dtype=np.int64), [], classes, len(files)
+{%- endif %}
+
+{%- if cookiecutter.modality == "tabular" and not cookiecutter._data %}
 
 
 def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -38,7 +209,7 @@ def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray, list[str]]:
     # Column names become JSON fields of the service: letters, digits and underscores.
     columns = [re.sub(r"\W+", "_", name).strip("_").lower() for name in bunch.feature_names]
     return bunch.data.astype(np.float32), bunch.target, columns
-{%- elif cookiecutter.modality == "image" %}
+{%- elif cookiecutter.modality == "image" and not cookiecutter._data %}
 
 
 def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +219,8 @@ def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray]:
     bunch = datasets.load_digits(n_class={{ 2 if cookiecutter.task == "binary" else 10 }})
     images = (bunch.images / 16.0).astype(np.float32)[:, None, :, :]
     return images, bunch.target
-{%- else %}
+{%- endif %}
+{%- if cookiecutter.modality == "text" and not cookiecutter._data %}
 
 _TOPICS = {
     "sport": "match goal team coach season league player score win stadium",
@@ -70,6 +242,8 @@ def load_raw(config: Config) -> tuple[np.ndarray, np.ndarray]:
         rng.shuffle(words)
         docs.append(" ".join(words))
     return np.array(docs), labels
+{%- endif %}
+{%- if cookiecutter.modality == "text" %}
 
 
 def encode(texts: np.ndarray, vocab_size: int, max_tokens: int) -> np.ndarray:
@@ -87,24 +261,55 @@ def prepare(config: Config) -> dict[str, int]:
     """Write the train/test split; returns the row counts."""
     from sklearn.model_selection import train_test_split
 
-{%- if cookiecutter.modality == "tabular" %}
+{%- if cookiecutter._data %}
+    path, digest = check_source(config)
+    features, target, columns, classes, rows_total = load_raw(config)
+{%- elif cookiecutter.modality == "tabular" %}
     features, target, columns = load_raw(config)
 {%- else %}
     features, target = load_raw(config)
 {%- endif %}
-    rows = min(config["data"]["rows"], len(target))
+    rows = min(config["data"]["rows"] or len(target), len(target))
     rng = np.random.default_rng(config["seed"])
     keep = np.sort(rng.permutation(len(target))[:rows])
     features, target = features[keep], target[keep]
+{%- if cookiecutter._data %}
+    # Rows in time order keep the later ones for testing, as the check did.
+    ordered = bool(config["data"].get("time_ordered"))
+{%- endif %}
     x_train, x_test, y_train, y_test = train_test_split(
         features,
         target,
         test_size=config["data"]["test_size"],
         random_state=config["seed"],
+{%- if cookiecutter._data %}
+        shuffle=not ordered,
+        stratify=None if TASK == "regression" or ordered else target,
+{%- else %}
         stratify=None if TASK == "regression" else target,
+{%- endif %}
     )
     out = config.path("data", "processed")
     out.mkdir(parents=True, exist_ok=True)
+{%- if cookiecutter._data %}
+    # What this project trained on, beside the splits: the same rows and content hash as
+    # the check's report (params.yaml data.rows_total, data.sha256).
+    source = {
+        "path": str(path),
+        "sha256": digest,
+        "rows_total": rows_total,
+        "rows": len(target),
+        "train": len(y_train),
+        "test": len(y_test),
+        "classes": classes,
+    }
+    (out / "source.json").write_text(json.dumps(source, indent=1) + "\n")
+    if rows_total != config["data"]["rows_total"]:
+        print(
+            f"warning: read {rows_total} rows from {path}, the check read "
+            f"{config['data']['rows_total']}: this project's reading differs from the check's"
+        )
+{%- endif %}
     # A raw batch (the test rows, as files) for `predict`, `monitor` and `serve` to try.
     from .batch import write_batch
 
@@ -118,7 +323,79 @@ def prepare(config: Config) -> dict[str, int]:
     return {"train": len(y_train), "test": len(y_test)}
 
 
-{%- if cookiecutter.modality == "tabular" %}
+{%- if cookiecutter.modality == "tabular" and cookiecutter._data %}
+# Categories kept per column, the rest sharing one "other" column: as the check's one-hot
+# encoder (max_categories=20) does. Hand-written rather than a fitted scikit-learn
+# transformer so that the state is plain JSON that predict, serve and monitor read back
+# without unpickling anything.
+MAX_CATEGORIES = 20
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _missing(values: Any) -> np.ndarray:
+    import pandas as pd
+
+    return pd.isna(pd.Series(list(values), dtype=object)).to_numpy()
+
+
+def fit_preprocessing(x: np.ndarray, columns: list[str]) -> dict[str, Any]:
+    """From the training rows only: which columns are numbers (every value that is there
+    reads as one) and which are categories; for numbers the median that fills a missing
+    value and the scaling; for categories the most frequent ones (a missing value is the
+    category "missing")."""
+    numeric, categories = {}, {}
+    for index, name in enumerate(columns):
+        values = x[:, index]
+        present = values[~_missing(values)]
+        if all(_is_number(value) for value in present):
+            numbers = present.astype(np.float64)
+            median = float(np.median(numbers)) if len(numbers) else 0.0
+            filled = np.where(_missing(values), median, values).astype(np.float64)
+            numeric[name] = {
+                "median": median,
+                "mean": float(filled.mean()),
+                "std": float(filled.std()) + 1e-8,
+            }
+        else:
+            labels = _categories(values)
+            kept, counts = np.unique(labels, return_counts=True)
+            order = np.argsort(-counts, kind="stable")[: MAX_CATEGORIES - 1]
+            categories[name] = sorted(kept[order].tolist())
+    return {"columns": columns, "numeric": numeric, "categories": categories}
+
+
+def _categories(values: np.ndarray) -> np.ndarray:
+    return np.where(_missing(values), "missing", values.astype(str)).astype(str)
+
+
+def preprocess(state: dict[str, Any], x: np.ndarray) -> np.ndarray:
+    """Raw rows (in `state["columns"]` order) to what the model sees: numbers with the
+    missing ones filled and scaled, then each category column one-hot, with one column for
+    every other value (rarer in training, or never seen)."""
+    x = np.asarray(x, dtype=object).reshape(-1, len(state["columns"]))
+    parts = []
+    for index, name in enumerate(state["columns"]):
+        values = x[:, index]
+        if name in state["numeric"]:
+            stats = state["numeric"][name]
+            numbers = np.array(
+                [float(v) if _is_number(v) else np.nan for v in values], dtype=np.float64
+            )
+            numbers = np.where(np.isnan(numbers), stats["median"], numbers)
+            parts.append(((numbers - stats["mean"]) / stats["std"])[:, None])
+        else:
+            levels = np.asarray(state["categories"][name], dtype=str)
+            one_hot = _categories(values)[:, None] == levels[None, :]
+            parts += [one_hot, ~one_hot.any(axis=1, keepdims=True)]
+    return np.hstack(parts).astype(np.float32)
+{%- elif cookiecutter.modality == "tabular" %}
 def fit_preprocessing(x: np.ndarray, columns: list[str]) -> dict[str, Any]:
     """The columns, their scaling, and the ranges the data tests hold new rows to."""
     return {

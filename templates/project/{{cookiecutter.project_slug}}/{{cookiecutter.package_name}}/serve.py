@@ -118,7 +118,15 @@ def create_app(config: Config, log: Path | None = None) -> FastAPI:
     Row = create_model(
         "Row",
         __config__=ConfigDict(extra="forbid"),
+{%- if cookiecutter._data %}
+        # Numbers for the number columns, text for the category columns; null is missing.
+        **{
+            name: (float | None if name in state["numeric"] else str | float | None, ...)
+            for name in state["columns"]
+        },
+{%- else %}
         **{name: (float, ...) for name in state["columns"]},
+{%- endif %}
     )
     Rows = create_model(
         "Rows", __config__=ConfigDict(extra="forbid"), rows=(list[Row], Field(min_length=1))

@@ -1,0 +1,236 @@
+"""The whole path on the user's own data: ``advisor check`` -> ``advisor scaffold
+--from-report`` -> the generated project's prepare, train and evaluate, on a table with
+numbers, categories and missing values, a folder of images in class sub-folders and a text
+table. The project must train on exactly the rows the check read (same count, same content
+hash) and print its score against the check's baseline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+from PIL import Image
+
+from advisor.cli import main
+from tests.scaffold.projects import project_env, run
+
+pytestmark = pytest.mark.slow
+
+# Long enough on a busy 2-core machine for a classical model to score: then the report has
+# a baseline to beat.
+BUDGET = "20"
+
+
+def churn_csv(folder: Path) -> Path:
+    """Numbers, a category and missing values in both; the target is words."""
+    rng = np.random.default_rng(0)
+    rows = 240
+    age = rng.normal(40, 10, rows).round(1)
+    plan = rng.choice(["basic", "pro", "team"], rows)
+    usage = rng.normal(size=rows).round(3)
+    signal = (age - 40) / 10 + np.where(plan == "pro", 1.5, 0.0) + usage
+    frame = pd.DataFrame(
+        {
+            "age": age,
+            "plan": plan,
+            "usage": usage,
+            "churned": np.where(signal + rng.normal(scale=0.5, size=rows) > 0, "yes", "no"),
+        }
+    )
+    frame.loc[rng.choice(rows, 25, replace=False), "age"] = np.nan
+    frame.loc[rng.choice(rows, 20, replace=False), "plan"] = np.nan
+    path = folder / "churn.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def shapes_folder(folder: Path) -> Path:
+    """12x12 grey PNGs in two class folders: a bright bar across or down, with noise."""
+    rng = np.random.default_rng(1)
+    root = folder / "shapes"
+    for label in ("across", "down"):
+        (root / label).mkdir(parents=True)
+        for index in range(40):
+            pixels = rng.integers(0, 60, size=(12, 12))
+            line = rng.integers(2, 10)
+            if label == "across":
+                pixels[line, :] = 255
+            else:
+                pixels[:, line] = 255
+            Image.fromarray(pixels.astype(np.uint8), mode="L").save(root / label / f"{index}.png")
+    return root
+
+
+def reviews_csv(folder: Path) -> Path:
+    """Short documents of a few words each, labelled by topic."""
+    rng = np.random.default_rng(2)
+    topics = {
+        "sport": "match goal team coach season league player score".split(),
+        "music": "song album band guitar concert melody singer tour".split(),
+    }
+    filler = "the a of and to in is was for on with it this that".split()
+    texts, labels = [], []
+    for index in range(200):
+        label = ("sport", "music")[index % 2]
+        words = [*rng.choice(topics[label], 4), *rng.choice(filler, 6)]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(label)
+    path = folder / "reviews.csv"
+    pd.DataFrame({"review": texts, "topic": labels}).to_csv(path, index=False)
+    return path
+
+
+def checked_project(tmp_path: Path, data: Path, *options: str) -> tuple[Path, dict]:
+    """Check `data`, scaffold from its report; the project folder and the report."""
+    report_path = tmp_path / "report.json"
+    checked = CliRunner().invoke(
+        main,
+        ["check", str(data), *options, "--budget", BUDGET, "--json", str(report_path)],
+        prog_name="advisor",
+    )
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(report_path.read_text())
+    scaffolded = CliRunner().invoke(
+        main,
+        [
+            "scaffold",
+            "--from-report",
+            str(report_path),
+            "--name",
+            "checked",
+            "--output-dir",
+            str(tmp_path / "out"),
+            "--tracking",
+            "none",
+            "--versioning",
+            "none",
+            "--no-input",
+        ],  # fmt: skip
+        prog_name="advisor",
+    )
+    assert scaffolded.exit_code == 0, scaffolded.output
+    return tmp_path / "out" / "checked", report
+
+
+def sha256_of(data: Path) -> str:
+    return hashlib.sha256(data.read_bytes()).hexdigest()
+
+
+CASES = {
+    "table": (churn_csv, ("--target", "churned"), "table"),
+    "images": (shapes_folder, (), "image_folder"),
+    "text": (reviews_csv, ("--target", "topic", "--text-column", "review"), "text"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_project_trains_on_exactly_the_checked_rows(case: str, tmp_path: Path) -> None:
+    make, options, kind = CASES[case]
+    data = make(tmp_path)
+    before = _snapshot(data)
+    project, report = checked_project(tmp_path, data, *options)
+    source = report["source"]
+    assert source["kind"] == kind
+    assert source["path"] == str(data.resolve())
+    if data.is_file():
+        assert source["sha256"] == sha256_of(data)
+        assert source["rows_total"] == len(pd.read_csv(data))
+    else:
+        assert source["rows_total"] == 80
+
+    # Copied into the project (small data), the user's own files untouched.
+    copy = project / "data" / "raw" / data.name
+    assert copy.exists()
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    assert params["data"]["path"] == f"data/raw/{data.name}"
+    assert params["data"]["sha256"] == source["sha256"]
+
+    package = project.name.replace("-", "_")
+    printed = run([sys.executable, "-m", package], project)
+    trained = json.loads((project / "data" / "processed" / "source.json").read_text())
+    assert trained["sha256"] == source["sha256"]
+    assert trained["rows_total"] == source["rows_total"] == report["rows_total"]
+    assert trained["train"] + trained["test"] == trained["rows"]
+
+    metric = report["metric"]
+    score = json.loads((project / "metrics.json").read_text())[metric]
+    assert f"{metric} on the test split: {score:.4f}" in printed
+    best = report["best_classical"]
+    if best is not None and report["outcome"] == "measured":
+        assert f"baseline classical ({best['name']}): {best['score']:.4f} -> this model is" in (
+            printed
+        )
+    else:
+        # A check squeezed out of time on a loaded machine has nothing to beat, and says so.
+        assert "No baseline to beat: the check's report says: " in printed
+    assert _snapshot(data) == before
+
+
+def _snapshot(data: Path) -> dict[str, bytes]:
+    files = [data] if data.is_file() else sorted(p for p in data.rglob("*") if p.is_file())
+    return {str(path): path.read_bytes() for path in files}
+
+
+def test_prepare_refuses_data_changed_after_the_check(tmp_path: Path) -> None:
+    """Scaffolded with --data (no report) and --data-mode link: the project reads the
+    file where it lies, and refuses it in one line once it changes."""
+    data = churn_csv(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        [
+            "scaffold",
+            "--data",
+            str(data),
+            "--target",
+            "churned",
+            "--data-mode",
+            "link",
+            "--name",
+            "linked",
+            "--output-dir",
+            str(tmp_path / "out"),
+            "--framework",
+            "sklearn",
+            "--tracking",
+            "none",
+            "--versioning",
+            "none",
+            "--no-input",
+        ],  # fmt: skip
+        prog_name="advisor",
+    )
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "out" / "linked"
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    assert params["data"]["path"] == str(data.resolve())
+    assert not (project / "data" / "raw").exists()
+    package = project.name.replace("-", "_")
+    run([sys.executable, "-m", f"{package}.prepare"], project)
+    assert json.loads((project / "data" / "processed" / "source.json").read_text())[
+        "rows_total"
+    ] == len(pd.read_csv(data))
+
+    with data.open("a") as handle:
+        handle.write("50.0,pro,0.1,yes\n")
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", f"{package}.prepare"],
+        cwd=project,
+        env=project_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"Error: {data.resolve()} has changed since it was checked")
