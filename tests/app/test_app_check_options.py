@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from advisor.app.steps.check_options import CheckChoices
+from advisor.check.engines.ray.connect import default_timeout
 from tests.app.reports import canned_report
 from tests.app.test_app import APP, TIMEOUT, _errors, _go, _upload, _use_example
 
@@ -101,3 +102,25 @@ def test_an_unreachable_cluster_is_one_error_line(app):
         "--address local to start Ray on this machine)."
     ]
     assert app.session_state.report is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [("  10.0.0.5:6379 ", "10.0.0.5:6379"), ("", "local")],
+    ids=["cluster-address", "empty-starts-ray-here"],
+)
+def test_a_ray_cluster_chosen_on_the_page_runs_the_check(app, calls, typed, address):
+    _use_example(app, "iris")
+    _go(app, 4)
+    app.radio(key="engine").set_value("ray").run()
+    assert app.text_input(key="address").placeholder == "Empty: start Ray on this machine"
+    app.text_input(key="address").set_value(typed)
+    app.button(key="run_check").click().run()
+    assert not app.exception and not _errors(app)
+    ((_, options),) = calls
+    executor = options["executor"]  # made, not connected: run_check (faked here) connects
+    assert type(executor).__name__ == "RayExecutor"
+    assert executor.address.text == address
+    # Connecting may take at most half of the page's budget (30 s by default).
+    assert options["budget"] == 30.0
+    assert executor.connect_timeout == min(default_timeout(executor.address), 15.0)
