@@ -20,6 +20,9 @@ from advisor.check.messages import Stop
 class TunedXGBoost(BaseEstimator):
     """XGBoost with light tuning: two depths, each with early stopping, the better kept.
 
+    The other settings are XGBoost's own, fixed for the ladder; the tuner
+    (:mod:`advisor.check.tuning`) searches them, with a single depth.
+
     The depth and the number of rounds are chosen on an inner validation share of the
     training rows. With a ``deadline`` (monotonic clock) boosting stops there, keeping the
     best round so far, and a depth not yet tried is skipped.
@@ -32,11 +35,25 @@ class TunedXGBoost(BaseEstimator):
         seed: int = 0,
         threads: int = 2,
         deadline: float | None = None,
+        depths: tuple[int, ...] = (6, 3),
+        learning_rate: float = 0.1,
+        min_child_weight: float = 1.0,
+        reg_lambda: float = 1.0,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.8,
+        n_estimators: int = 500,
     ) -> None:
         self.task = task
         self.seed = seed
         self.threads = threads
         self.deadline = deadline
+        self.depths = depths
+        self.learning_rate = learning_rate
+        self.min_child_weight = min_child_weight
+        self.reg_lambda = reg_lambda
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.n_estimators = n_estimators
 
     def fit(self, X: Any, y: Any) -> TunedXGBoost:
         import xgboost
@@ -59,15 +76,17 @@ class TunedXGBoost(BaseEstimator):
             stopper, hit = _deadline_callback(self.deadline)
             callbacks = [stopper]
         best, best_loss = None, np.inf
-        for depth in (6, 3):
+        for depth in self.depths:
             if best is not None and self.deadline is not None and time.monotonic() > self.deadline:
                 break
             model = kind(
-                n_estimators=500,
+                n_estimators=self.n_estimators,
                 max_depth=depth,
-                learning_rate=0.1,
-                subsample=0.8,
-                colsample_bytree=0.8,
+                learning_rate=self.learning_rate,
+                min_child_weight=self.min_child_weight,
+                reg_lambda=self.reg_lambda,
+                subsample=self.subsample,
+                colsample_bytree=self.colsample_bytree,
                 early_stopping_rounds=20,
                 tree_method="hist",
                 n_jobs=self.threads,
@@ -130,6 +149,9 @@ class BoostingUntil(BaseEstimator):
         learning_rate: float = 0.1,
         max_leaf_nodes: int = 31,
         deadline: float | None = None,
+        max_depth: int | None = None,
+        min_samples_leaf: int = 20,
+        l2_regularization: float = 0.0,
     ) -> None:
         self.task = task
         self.seed = seed
@@ -137,6 +159,9 @@ class BoostingUntil(BaseEstimator):
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
         self.deadline = deadline
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
 
     def fit(self, X: Any, y: Any) -> BoostingUntil:
         from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -151,6 +176,9 @@ class BoostingUntil(BaseEstimator):
             max_iter=chunk,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
+            max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
             early_stopping=True,
             validation_fraction=0.1,
             warm_start=True,

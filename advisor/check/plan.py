@@ -12,10 +12,13 @@ free cores) the network and its curve run in one lane until the curves' end, the
 and then the best classical model's curve in the other.
 
 Most small datasets finish all of that in a fraction of the budget. The time the first
-pass leaves before the curves' end is spent on statistical power, and on nothing else:
-more passes of cross-validation (other shuffles) of the best classical and the best
-neural model, so that the paired test sees more pairs. :func:`passes_that_fit` says how
-many fit, from the two models' fit times; none run past the curves' end.
+pass leaves before the curves' end is spent twice over, as :func:`split_spare` decides,
+the one place that does: first on tuning the strongest candidate of each family
+(:mod:`advisor.check.tuning`), each family's share of it as of the training time; then
+on statistical power: more passes of cross-validation (other shuffles) of the best
+classical and the best neural model, so that the paired test sees more pairs.
+:func:`passes_that_fit` says how many fit, from the two models' fit times; none run past
+the curves' end.
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ CV_PASSES = 3
 # fit times vary between shuffles and on a busy machine.
 PASS_SAFETY = 1.5
 CHILD_START = 0.5  # seconds: starting a child and handing it the data
+# Of the spare time, this share goes to tuning and the rest to the repeated passes: a tuned
+# baseline is the number a project must beat, and a few more passes already give the
+# paired test most of the pairs it can use.
+TUNING_SHARE = 0.6
+MIN_TUNING = 3.0  # seconds: a family given less than this is not tuned ("no time left")
 
 Clock = Callable[[], float]
 
@@ -175,3 +183,37 @@ def passes_that_fit(
     per_pass = max(max(fits) if lanes > 1 else sum(fits), 1e-3)
     usable = seconds_left / PASS_SAFETY - 2 * CHILD_START - start_up
     return max(0, min(most, int(usable / per_pass)))
+
+
+@dataclass(frozen=True)
+class SpareSplit:
+    """How the spare seconds are split: ``tuning`` per family (each family's part; on one
+    lane they follow each other, on two they run side by side, so the tuning takes
+    ``window`` wall seconds at most) and ``repeats`` for the repeated passes, which also
+    get whatever tuning leaves unused."""
+
+    seconds: float
+    tuning: Mapping[str, float]
+    window: float
+    repeats: float
+
+
+def split_spare(seconds: float, *, lanes: int, tune: bool, repeats: bool) -> SpareSplit:
+    """Split ``seconds`` of spare time between tuning and the repeated passes.
+
+    Tuning gets ``TUNING_SHARE`` (all of it when no repeats can run, none when ``tune``
+    is off), divided between the families as the training time is (``NEURAL_SHARE`` to
+    ``CLASSICAL_SHARE``) on one lane, or the whole of it each, side by side, on two. A
+    family whose part is under ``MIN_TUNING`` seconds gets none: the report says "no time
+    left".
+    """
+    seconds = max(0.0, seconds)
+    window = 0.0 if not tune else seconds * (TUNING_SHARE if repeats else 1.0)
+    shares = {"deep_learning": NEURAL_SHARE, "classical": CLASSICAL_SHARE}
+    total = sum(shares.values())
+    tuning = {
+        family: window if lanes > 1 else window * share / total for family, share in shares.items()
+    }
+    tuning = {family: (s if s >= MIN_TUNING else 0.0) for family, s in tuning.items()}
+    used = max(tuning.values()) if lanes > 1 else sum(tuning.values())
+    return SpareSplit(seconds, tuning, used, seconds - used)

@@ -12,8 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from advisor.check.compute import ComputeNeeded
 from advisor.check.data_needed import DataNeeded
 from advisor.check.executor import EngineInfo
+from advisor.check.spare import SpareTime
 from advisor.check.view import fmt_score, margin_words, unmeasured_reasons
 from advisor.data.source import DataSource
 from advisor.errors import ReportError
@@ -60,6 +62,8 @@ class ModelResult:
     other_scores: dict[str, float] = field(default_factory=dict)  # secondary metrics (means)
     message: str | None = None  # why it timed out, failed, was skipped or was cut short
     deadline_stops: DeadlineStops = DeadlineStops()
+    predict_row_seconds: float | None = None  # mean seconds a row, predicting a split's test rows
+    latency_seconds: float | None = None  # median seconds to predict one row alone
 
     @property
     def paired_scores(self) -> tuple[float, ...]:
@@ -80,6 +84,8 @@ class ModelResult:
             "other_scores": dict(self.other_scores),
             "message": self.message,
             "deadline_stops": self.deadline_stops.to_dict(),
+            "predict_row_seconds": self.predict_row_seconds,
+            "latency_seconds": self.latency_seconds,
         }
 
     @classmethod
@@ -96,6 +102,8 @@ class ModelResult:
             other_scores=dict(data.get("other_scores", {})),
             message=data.get("message"),
             deadline_stops=DeadlineStops(**data.get("deadline_stops", {})),
+            predict_row_seconds=data.get("predict_row_seconds"),
+            latency_seconds=data.get("latency_seconds"),
         )
 
 
@@ -109,6 +117,7 @@ class CurvePoint:
     train_rows: int
     score: float
     score_std: float
+    fit_seconds: float | None = None  # mean seconds per fit at this share of the rows
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -122,6 +131,7 @@ class CurvePoint:
             train_rows=data["train_rows"],
             score=data["score"],
             score_std=data.get("score_std", 0.0),
+            fit_seconds=data.get("fit_seconds"),
         )
 
 
@@ -157,6 +167,8 @@ class FeasibilityReport:
     repeats: int = 1  # passes of cross-validation the compared models ran
     data_needed: DataNeeded | None = None  # the curves carried to more data
     engine: EngineInfo | None = None  # what ran the jobs (None in reports from before)
+    compute: ComputeNeeded | None = None  # the measured speeds carried to the full data
+    spare_time: SpareTime | None = None  # how the time the first pass left was spent
     # The file or folder checked (None for a bundled example: there is no file to train
     # on, and the project's own demo data stands in for it).
     source: DataSource | None = None
@@ -248,6 +260,8 @@ class FeasibilityReport:
             "repeats": self.repeats,
             "data_needed": self.data_needed.to_dict() if self.data_needed else None,
             "engine": self.engine.to_dict() if self.engine else None,
+            "compute": self.compute.to_dict() if self.compute else None,
+            "spare_time": self.spare_time.to_dict() if self.spare_time else None,
             "best_classical": self.best_classical.to_dict() if self.best_classical else None,
             "best_deep_learning": (
                 self.best_deep_learning.to_dict() if self.best_deep_learning else None
@@ -307,7 +321,11 @@ class FeasibilityReport:
                 DataNeeded.from_dict(data["data_needed"]) if data.get("data_needed") else None
             ),
             engine=EngineInfo.from_dict(data["engine"]) if data.get("engine") else None,
+            compute=ComputeNeeded.from_dict(data["compute"]) if data.get("compute") else None,
             source=DataSource.from_dict(data["source"]) if data.get("source") else None,
+            spare_time=(
+                SpareTime.from_dict(data["spare_time"]) if data.get("spare_time") else None
+            ),
         )
 
 

@@ -8,7 +8,8 @@ The order of a run (the windows are those of :mod:`advisor.check.plan`):
 3. run the study (:mod:`.study`): the network with its own share of the budget and then its
    learning curve, the dummy floor, the classical ladder, the best classical model's curve,
    each job on the executor (:mod:`.executor`), killed at the end of its slot; then, in the
-   time left, more passes of cross-validation of the two compared models (:mod:`.plan`);
+   time left, tuning of each family's strongest candidate (:mod:`.tuning`) and more
+   passes of cross-validation of the two compared models (:mod:`.plan`);
 4. collect the guards, judge what the run can say (:mod:`.verdict`: a verdict by the
    paired rule, no signal above the dummy floor, or a family not measured), advise on a
    tie that too small a budget may explain (:mod:`.advice`), and write the report.
@@ -24,10 +25,12 @@ import numpy as np
 from advisor.check import worker
 from advisor.check.advice import Run, advise
 from advisor.check.aggregate import ranked
+from advisor.check.compute import ComputeNeeded, Machine, check_gpu_speedup, estimate, timings
 from advisor.check.curve import describe_curve, trend
 from advisor.check.evaluation import make_splits, metrics_for, repeated_splits
 from advisor.check.executor import Executor, LocalExecutor, Running
 from advisor.check.extrapolate import data_needed
+from advisor.check.hardware import cpu_model, cuda_present, machine_busy
 from advisor.check.ladder import context_for, ladder
 from advisor.check.messages import DataProfile, GuardWarnings, InspectRequest, StudyData
 from advisor.check.plan import CV_PASSES, Budget, TimePlan, plan_time, work_budget
@@ -53,6 +56,8 @@ def run_check(
     started: float | None = None,
     executor: Executor | None = None,
     target_score: float | None = None,
+    gpu_speedup: float | None = None,
+    tuning: bool = True,
 ) -> FeasibilityReport:
     """Measure classical baselines against a neural network on ``dataset`` within ``budget``
     seconds, and return a :class:`~advisor.check.result.FeasibilityReport`.
@@ -65,11 +70,15 @@ def run_check(
     ``started`` (``time.monotonic()``) when given: the command line starts it before it
     reads the data, so the whole command keeps to it. ``executor`` runs the jobs (this
     machine's cores by default). ``target_score`` asks how many rows each family would need
-    to reach it (the report's ``data_needed``). Raises :class:`ParameterError` for bad
-    arguments and
-    :class:`CheckError` when the data cannot support a check.
+    to reach it (the report's ``data_needed``). ``tuning=False`` leaves the spare time to
+    the repeated passes alone (no tuned models; see :mod:`.tuning`). ``gpu_speedup`` (a
+    float > 1) adds a GPU estimate to the networks' training times (the report's
+    ``compute``, see :mod:`.compute`). Raises
+    :class:`ParameterError` for bad arguments and :class:`CheckError` when the data
+    cannot support a check.
     """
     _check_parameters(budget=budget, seed=seed)
+    check_gpu_speedup(gpu_speedup)
     check_dataset(dataset)
     metrics = metrics_for(dataset.task, metric)
     notify = progress or (lambda event, info: None)
@@ -102,6 +111,7 @@ def run_check(
         plan,
         executor,
         repeat_folds=extra,
+        tune=tuning,
     )
     study.run(notify)
 
@@ -165,7 +175,9 @@ def run_check(
         advice=advice,
         data_needed=needed,
         engine=engine,
+        compute=_compute(study, executor, dataset, best_c, best_n, gpu_speedup),
         source=dataset.source,
+        spare_time=study.spare_time,
     )
     notify(
         "finished",
@@ -181,6 +193,48 @@ def check_dataset(dataset: Any) -> None:
             f"{dataset.name} has {dataset.rows} rows: the check needs at least {MIN_ROWS} to "
             "split into five folds and compare models; collect more data first."
         )
+
+
+def _compute(
+    study: Study,
+    executor: Executor,
+    dataset: Any,
+    best_c: ModelResult | None,
+    best_n: ModelResult | None,
+    gpu_speedup: float | None,
+) -> ComputeNeeded:
+    """The study's measured speeds carried to the full data, and the machine they were
+    measured on (see :mod:`.compute`)."""
+    info = executor.info()
+    machine = Machine(
+        cpu=cpu_model(),
+        cores=info.cpus,
+        engine=info.engine,
+        nodes=info.workers,
+        busy=machine_busy(),
+    )
+    gpu_note = None
+    if gpu_speedup is None and cuda_present():
+        gpu_note = (
+            "A CUDA GPU is present, but the check trains on the CPU and does not measure it: "
+            "give --gpu-speedup F (how many times faster than one core it trains the "
+            "network) for a GPU estimate."
+        )
+    measured = timings(
+        study.results,
+        list(study.curve_points.values()),
+        train_rows=study.context.rows,
+        threads=study.context.threads,
+    )
+    return estimate(
+        measured,
+        rows_total=int(dataset.rows_total or dataset.rows),
+        machine=machine,
+        best_classical=best_c.name if best_c else None,
+        best_deep_learning=best_n.name if best_n else None,
+        gpu_speedup=gpu_speedup,
+        gpu_note=gpu_note,
+    )
 
 
 def _check_parameters(*, budget: Any, seed: Any) -> None:

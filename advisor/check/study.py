@@ -10,13 +10,15 @@ back is turned into results by the pure functions of :mod:`advisor.check.aggrega
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.check import aggregate, worker
+from advisor.check import aggregate, spare, tuning, worker
+from advisor.check.evaluation import higher_is_better
 from advisor.check.executor import Executor, Running
 from advisor.check.ladder import Candidate, Context
 from advisor.check.lanes import Job, run_jobs
@@ -28,8 +30,17 @@ from advisor.check.messages import (
     FoldScored,
     Imported,
     StudyData,
+    TrialScored,
+    TuneRequest,
 )
-from advisor.check.plan import PASS_SAFETY, Slot, TimePlan, passes_that_fit
+from advisor.check.plan import (
+    CHILD_START,
+    PASS_SAFETY,
+    Slot,
+    TimePlan,
+    passes_that_fit,
+    split_spare,
+)
 from advisor.check.result import CurvePoint, ModelResult
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -59,6 +70,9 @@ class Study:
     repeat_folds: tuple[tuple[Any, Any], ...] = ()
     repeats: int = 1  # passes of cross-validation the compared models completed
     imported: float = 0.0  # seconds the network's child spent importing torch
+    tune: bool = True  # whether spare time goes to tuning (see plan.split_spare)
+    # How the spare time was split, and what tuning did with its part.
+    spare_time: spare.SpareTime | None = None
 
     def __post_init__(self) -> None:
         self.by_name = {c.name: c for c in self.candidates}
@@ -67,7 +81,8 @@ class Study:
 
     def run(self, notify: Progress) -> None:
         """Run every job, then keep the results in ladder order, however the lanes ran;
-        then the repeated passes in the time left (see :meth:`repeat`)."""
+        then, in the time left, tuning (see :meth:`tune_spare`) and the repeated passes
+        (see :meth:`repeat`)."""
         run_jobs(
             self.jobs(),
             lanes=self.plan.lanes,
@@ -75,6 +90,8 @@ class Study:
             min_slot=MIN_SLOT,
             on_interrupt=self.executor.stop_all,
         )
+        self.results.sort(key=lambda r: self.rank[r.name])
+        self.tune_spare(notify)
         self.results.sort(key=lambda r: self.rank[r.name])
         if self.repeat_folds:
             job = Job("repeats", 1.0, self.plan.repeats_end, self.repeat)
@@ -209,6 +226,110 @@ class Study:
         if failed:
             self.curve_failures.setdefault(candidate.name, failed[0])
         self._point(candidate, fraction, fits, outcome.status, notify)
+
+    # --- tuning -------------------------------------------------------------------------------
+
+    def tune_spare(self, notify: Progress) -> None:
+        """Split the time left before the repeats' end (:func:`~advisor.check.plan.split_spare`)
+        and tune each family's strongest tunable candidate in its part (:meth:`_tune`); a
+        family that is not tuned says why. ``spare_time`` records the split and the searches."""
+        now = time.monotonic()
+        split = split_spare(
+            self.plan.repeats_end - now,
+            lanes=self.plan.lanes,
+            tune=self.tune,
+            repeats=bool(self.repeat_folds),
+        )
+        done: dict[str, spare.FamilyTuning] = {}
+        jobs = []
+        for family in ("deep_learning", "classical"):
+            seconds = split.tuning[family]
+            candidate = self._to_tune(family)
+            if not self.tune:
+                done[family] = spare.FamilyTuning(family, spare.SWITCHED_OFF)
+            elif seconds <= 0:
+                done[family] = spare.FamilyTuning(family, spare.NO_TIME)
+            elif candidate is None:
+                done[family] = spare.FamilyTuning(family, spare.NO_MODEL, seconds)
+            else:
+                side_by_side = self.plan.lanes > 1
+                jobs.append(
+                    Job(
+                        f"tuning {family}" if side_by_side else "tuning",
+                        1.0 if side_by_side else seconds,
+                        now + split.window,
+                        functools.partial(self._tune, family, candidate, seconds, done),
+                    )
+                )
+        if jobs:
+            run_jobs(
+                jobs,
+                lanes=min(self.plan.lanes, len(jobs)),
+                notify=notify,
+                min_slot=0.0,
+                on_interrupt=self.executor.stop_all,
+            )
+        self.spare_time = spare.SpareTime(
+            split.seconds,
+            dict(split.tuning),
+            split.repeats,
+            tuple(done[f] for f in ("classical", "deep_learning")),
+        )
+
+    def _to_tune(self, family: str) -> Candidate | None:
+        """The family's best scored candidate that has a search space."""
+        sign = 1.0 if higher_is_better(self.data.metrics[0]) else -1.0
+        scored = [
+            r
+            for r in self.results
+            if r.family == family and r.status == "ok" and tuning.tunable(self.by_name[r.name])
+        ]
+        if not scored:
+            return None
+        best = max(scored, key=lambda r: (sign * r.score, -self.rank[r.name]))
+        return self.by_name[best.name]
+
+    def _tune(
+        self,
+        family: str,
+        candidate: Candidate,
+        seconds: float,
+        done: dict[str, spare.FamilyTuning],
+        slot: Slot,
+        notify: Progress,
+    ) -> None:
+        """Search ``candidate``'s settings until the slot less the time its refit needs,
+        then cross-validate the winner on the outer splits as a model of its own."""
+        result = next(r for r in self.results if r.name == candidate.name)
+        k = len(self.data.folds)
+        start_up = CHILD_START + (self.imported if family == "deep_learning" else 0.0)
+        refit = PASS_SAFETY * k * result.fit_seconds + start_up
+        search_end = slot.deadline - refit
+        # A trial fits on four fifths of each split's training rows.
+        estimate = k * result.fit_seconds * (1 - tuning.INNER_SHARE)
+        if search_end - time.monotonic() < tuning.TRIAL_SAFETY * estimate + start_up:
+            done[family] = spare.FamilyTuning(family, spare.NO_TIME, seconds, candidate.name)
+            return
+        notify("tuning_start", self._info(candidate, seconds=round(slot.seconds, 1)))
+        inner = tuning.inner_splits(
+            self.data.folds, self.data.y, self.context.task, seed=self.context.seed
+        )
+        request = TuneRequest(
+            candidate, self.context, inner, search_end, tuning.MAX_TRIALS, estimate
+        )
+        running = self.executor.start(tuning.tune, self.data, request)
+        outcome = running.wait(deadline=search_end + CHILD_START)
+        trials = [m for m in outcome.messages if isinstance(m, TrialScored)]
+        found = tuning.family_tuning(family, candidate, seconds, trials, self.data.metrics[0])
+        done[family] = found
+        notify("tuning_finish", self._info(candidate, trials=len(trials), status=found.status))
+        if found.tuned_model is None or found.best_params is None:
+            return
+        tuned = tuning.tuned_candidate(candidate, found.best_params)
+        self.by_name[tuned.name] = tuned
+        self.rank[tuned.name] = self.rank[candidate.name] + 0.5
+        now = time.monotonic()
+        self._cross_validate(tuned, Slot(now, max(0.0, slot.deadline - now)), notify, ())
 
     # --- repeated passes ----------------------------------------------------------------------
 

@@ -54,6 +54,13 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     help="Estimate the training rows each family would need to reach this score.",
 )
 @click.option(
+    "--gpu-speedup",
+    type=float,
+    metavar="F",
+    help="How many times faster than one CPU core a GPU trains the network (a float > 1): "
+    "adds a GPU estimate to the compute the network needs.",
+)
+@click.option(
     "--time-ordered",
     is_flag=True,
     help="Rows are in time order: evaluate on later rows only (no shuffling); rows are "
@@ -116,6 +123,7 @@ def check(
     seed: int,
     metric: str | None,
     target_score: float | None,
+    gpu_speedup: float | None,
     time_ordered: bool,
     engine: str,
     address: str | None,
@@ -150,6 +158,9 @@ def check(
         raise ParameterError(
             f"The 'seed' parameter of check must be an int >= 0. Got {seed} instead."
         )
+    from advisor.check.compute import check_gpu_speedup
+
+    check_gpu_speedup(gpu_speedup)
     request = DataRequest(
         path=path,
         example=example,
@@ -183,6 +194,7 @@ def check(
             seed=seed,
             metric=metric,
             target_score=target_score,
+            gpu_speedup=gpu_speedup,
             started=started,
             warming=warming,
             console=err,
@@ -334,6 +346,8 @@ def _run(dataset: Any, *, console: Any, **options: Any) -> Any:
                 )
             elif event == "candidate_skipped":
                 progress.console.print(f"  {name:<26} {'skipped':>10}   {info['reason']}")
+            elif event == "tuning_start":
+                progress.update(task, description=f"tuning {name} (up to {info['seconds']:g} s)")
             elif event == "repeats_start":
                 progress.update(
                     task, description="repeating the cross-validation of the two compared"
@@ -366,6 +380,11 @@ def show(report: Any, console: Any) -> None:
     console.print(report.curve_summary)
     if report.data_needed is not None:
         console.print(f"Data needed: {report.data_needed.summary()}")
+    if report.compute is not None:
+        console.print(f"Compute needed: {report.compute.summary()}", markup=False)
+    if report.spare_time is not None:
+        for line in report.spare_time.summary().splitlines():
+            console.print(f"Tuning: {line}", markup=False)
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     ran_on = f" on {report.engine.describe()}" if report.engine else ""
