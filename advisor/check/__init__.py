@@ -15,7 +15,8 @@ writes its HTML and JSON. Nothing heavy is imported here.
   (threads and lanes for this machine).
 - Judging and showing: ``evaluation`` (splits, metrics, the paired test), ``verdict`` (the
   outcome and the verdict by the fixed rule), ``advice`` (the budget that would settle a
-  tie), ``extrapolate`` (how much data would change the answer), ``compare`` (two reports
+  tie), ``extrapolate`` (how much data would change the answer), ``compute`` (what
+  training and prediction would cost), ``compare`` (two reports
   side by side), ``guards`` (honesty warnings), ``result`` (the report and its JSON),
   ``view`` (what every front end shows), ``report`` (the HTML page), ``markdown``.
 - Engines: ``engines`` (make_executor: local, or ``engines.ray`` on a Ray cluster).

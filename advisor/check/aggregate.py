@@ -64,7 +64,24 @@ def model_result(
         fold_scores=tuple(float(s) for s in primary),
         other_scores=others,
         deadline_stops=stops,
+        predict_row_seconds=_per_row([m.fit for m in folds]),
+        latency_seconds=_median([m.fit.latency_seconds for m in folds]),
     )
+
+
+def _per_row(fits: Sequence[Fit]) -> float | None:
+    """Mean seconds a row over the splits' predictions of their test rows; None when the
+    fits were not timed (messages from an older worker)."""
+    timed = [f for f in fits if f.predict_seconds is not None and f.predict_rows]
+    if not timed:
+        return None
+    return float(f"{np.mean([f.predict_seconds / f.predict_rows for f in timed]):.4g}")
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    # The median: one split's timing disturbed by other work should not move it.
+    timed = [v for v in values if v is not None]
+    return float(f"{np.median(timed):.4g}") if timed else None
 
 
 def _cut_short_words(stops: DeadlineStops, splits: int) -> str | None:
@@ -100,6 +117,7 @@ def curve_point(
         train_rows=int(np.mean([m.train_rows for m in fits])),
         score=round(float(scores.mean()), 6),
         score_std=round(float(scores.std()), 6),
+        fit_seconds=round(float(np.mean([m.fit.fit_seconds for m in fits])), 4),
     )
 
 

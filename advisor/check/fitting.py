@@ -42,14 +42,34 @@ def fit_and_score(
     started = time.perf_counter()
     model.fit(take(X, train), y[train])
     fit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     output = predict_output(model, take(X, test), context.task)
+    predict_seconds = time.perf_counter() - started
     stopped_by = getattr(final, "stopped_by_", None)
     return Fit(
         scores={m: score(m, y[test], output) for m in metrics},
         fit_seconds=fit_seconds,
         stopped_by=None if stopped_by is None else Stop(stopped_by),
         epochs=getattr(final, "n_epochs_", None),
+        predict_seconds=predict_seconds,
+        predict_rows=len(test),
+        latency_seconds=one_row_seconds(model, take(X, test[:1])),
     )
+
+
+def one_row_seconds(model: Any, row: Any, *, calls: int = 3) -> float | None:
+    """The fastest of a few predictions of one row alone: the latency a service answering
+    one request at a time sees, less the noise of other work on the machine. None when
+    the model cannot predict a row alone: the timing must not fail a fit that scored."""
+    fastest = float("inf")
+    for _ in range(calls):
+        started = time.perf_counter()
+        try:
+            model.predict(row)
+        except Exception:
+            return None
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest
 
 
 def take(X: Any, rows: np.ndarray) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -50,3 +52,34 @@ def machine_busy() -> bool:
     except (OSError, ValueError, IndexError):  # not Linux: the last minute's load
         return os.getloadavg()[0] >= cores if hasattr(os, "getloadavg") else False
     return sorted(looks)[len(looks) // 2] - 1 >= cores
+
+
+def cpu_model() -> str:
+    """The CPU's model name, as the operating system gives it, for the report to say
+    where its times were measured; the architecture alone where the name is not given."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo") as file:
+            for line in file:
+                if line.startswith(("model name", "Hardware", "cpu model")):
+                    return " ".join(line.split(":", 1)[1].split())
+    except OSError:  # not Linux
+        pass
+    if sys.platform == "darwin":
+        try:
+            out = subprocess.run(
+                ["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True,
+                timeout=2, check=False,
+            )  # fmt: skip
+            if out.stdout.strip():
+                return out.stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return platform.processor() or platform.machine() or "an unknown CPU"
+
+
+def cuda_present() -> bool:
+    """Whether an NVIDIA GPU's driver is loaded, without importing torch (seconds): the
+    check trains on the CPU, so a GPU here is worth a note, not a measurement."""
+    return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidia0")

@@ -9,7 +9,8 @@ from advisor.check import view
 
 
 def render_markdown(report: Any) -> str:
-    """The verdict, the leaderboard as a table, the learning curve, advice and warnings."""
+    """The verdict, the leaderboard as a table, the learning curve, the data and compute
+    needed, advice and warnings."""
     lines = [
         f"## advisor check: {_escape(report.dataset)}",
         "",
@@ -29,6 +30,11 @@ def render_markdown(report: Any) -> str:
     lines += ["", "### Learning curve", "", _escape(report.curve_summary)]
     if report.data_needed is not None:
         lines += ["", "### Data needed", "", _escape(report.data_needed.summary())]
+    compute = getattr(report, "compute", None)
+    if compute is not None:
+        lines += ["", "### Compute needed", "", _escape(compute.summary()), ""]
+        lines += [_row(compute.columns()), "|---|---|" + "---:|" * (len(compute.columns()) - 2)]
+        lines += [_row(cells) for cells in compute.table()]
     advice = getattr(report, "advice", None)
     if advice:
         lines += ["", "### Advice", "", _escape(advice)]

@@ -1,5 +1,5 @@
 """The check step's report: the outcome, the leaderboard, the learning curve, what more data
-would do, the warnings and the downloads.
+would do, what training and prediction would cost, the warnings and the downloads.
 
 The words come from the report and :mod:`advisor.check.view`, as in the terminal and the
 HTML report; this module only lays them out beside its charts.
@@ -33,6 +33,13 @@ def show_report(report: Any) -> None:
     needed = getattr(report, "data_needed", None)
     if needed is not None:
         st.markdown(f"**With more data** · {needed.summary()}")
+    compute = getattr(report, "compute", None)
+    if compute is not None:
+        st.markdown(f"**Compute needed** · {compute.summary()}")
+        st.table(
+            [dict(zip(compute.columns(), row, strict=True)) for row in compute.table()],
+            hide_index=True,
+        )
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
     show_downloads()
