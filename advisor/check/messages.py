@@ -92,6 +92,22 @@ class CurveRequest:
 
 
 @dataclass(frozen=True)
+class TuneRequest:
+    """Search ``candidate``'s settings on the inner splits (``(train, validation)`` rows,
+    each inside one outer training fold), a trial at a time, starting none that its
+    estimated cost would carry past ``search_end``; at most ``max_trials``. ``estimate``
+    is a trial's cost before any has run; ``grace`` as for :class:`EvaluateRequest`."""
+
+    candidate: Any
+    context: Any
+    inner: tuple[tuple[np.ndarray, np.ndarray], ...]
+    search_end: float
+    max_trials: int
+    estimate: float = 0.0
+    grace: float = 0.0
+
+
+@dataclass(frozen=True)
 class InspectRequest:
     """Run the honesty guards and profile the data."""
 
@@ -134,6 +150,18 @@ class CurveFailed:
     fraction: float
     fold: int
     error: str
+
+
+@dataclass(frozen=True)
+class TrialScored:
+    """One tuning trial: its settings, its mean inner validation score (``None`` when it
+    failed), whether it ran to the end, was pruned or failed, and its seconds."""
+
+    number: int
+    params: dict[str, Any]
+    score: float | None
+    state: str  # "complete", "pruned" or "failed"
+    seconds: float
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from advisor.check.compute import ComputeNeeded
 from advisor.check.data_needed import DataNeeded
 from advisor.check.executor import EngineInfo
+from advisor.check.spare import SpareTime
 from advisor.check.view import fmt_score, margin_words, unmeasured_reasons
 from advisor.data.source import DataSource
 from advisor.errors import ReportError
@@ -165,8 +166,9 @@ class FeasibilityReport:
     advice: str | None = None  # when a tie may come from too small a budget: what would tell
     repeats: int = 1  # passes of cross-validation the compared models ran
     data_needed: DataNeeded | None = None  # the curves carried to more data
-    compute: ComputeNeeded | None = None  # the measured speeds carried to the full data
     engine: EngineInfo | None = None  # what ran the jobs (None in reports from before)
+    compute: ComputeNeeded | None = None  # the measured speeds carried to the full data
+    spare_time: SpareTime | None = None  # how the time the first pass left was spent
     # The file or folder checked (None for a bundled example: there is no file to train
     # on, and the project's own demo data stands in for it).
     source: DataSource | None = None
@@ -257,8 +259,9 @@ class FeasibilityReport:
             "advice": self.advice,
             "repeats": self.repeats,
             "data_needed": self.data_needed.to_dict() if self.data_needed else None,
-            "compute": self.compute.to_dict() if self.compute else None,
             "engine": self.engine.to_dict() if self.engine else None,
+            "compute": self.compute.to_dict() if self.compute else None,
+            "spare_time": self.spare_time.to_dict() if self.spare_time else None,
             "best_classical": self.best_classical.to_dict() if self.best_classical else None,
             "best_deep_learning": (
                 self.best_deep_learning.to_dict() if self.best_deep_learning else None
@@ -317,9 +320,12 @@ class FeasibilityReport:
             data_needed=(
                 DataNeeded.from_dict(data["data_needed"]) if data.get("data_needed") else None
             ),
-            compute=ComputeNeeded.from_dict(data["compute"]) if data.get("compute") else None,
             engine=EngineInfo.from_dict(data["engine"]) if data.get("engine") else None,
+            compute=ComputeNeeded.from_dict(data["compute"]) if data.get("compute") else None,
             source=DataSource.from_dict(data["source"]) if data.get("source") else None,
+            spare_time=(
+                SpareTime.from_dict(data["spare_time"]) if data.get("spare_time") else None
+            ),
         )
 
 

@@ -8,7 +8,8 @@ The order of a run (the windows are those of :mod:`advisor.check.plan`):
 3. run the study (:mod:`.study`): the network with its own share of the budget and then its
    learning curve, the dummy floor, the classical ladder, the best classical model's curve,
    each job on the executor (:mod:`.executor`), killed at the end of its slot; then, in the
-   time left, more passes of cross-validation of the two compared models (:mod:`.plan`);
+   time left, tuning of each family's strongest candidate (:mod:`.tuning`) and more
+   passes of cross-validation of the two compared models (:mod:`.plan`);
 4. collect the guards, judge what the run can say (:mod:`.verdict`: a verdict by the
    paired rule, no signal above the dummy floor, or a family not measured), advise on a
    tie that too small a budget may explain (:mod:`.advice`), and write the report.
@@ -56,6 +57,7 @@ def run_check(
     executor: Executor | None = None,
     target_score: float | None = None,
     gpu_speedup: float | None = None,
+    tuning: bool = True,
 ) -> FeasibilityReport:
     """Measure classical baselines against a neural network on ``dataset`` within ``budget``
     seconds, and return a :class:`~advisor.check.result.FeasibilityReport`.
@@ -68,10 +70,12 @@ def run_check(
     ``started`` (``time.monotonic()``) when given: the command line starts it before it
     reads the data, so the whole command keeps to it. ``executor`` runs the jobs (this
     machine's cores by default). ``target_score`` asks how many rows each family would need
-    to reach it (the report's ``data_needed``). ``gpu_speedup`` (a float > 1) adds a GPU
-    estimate to the networks' training times (the report's ``compute``, see
-    :mod:`.compute`). Raises :class:`ParameterError` for bad arguments and
-    :class:`CheckError` when the data cannot support a check.
+    to reach it (the report's ``data_needed``). ``tuning=False`` leaves the spare time to
+    the repeated passes alone (no tuned models; see :mod:`.tuning`). ``gpu_speedup`` (a
+    float > 1) adds a GPU estimate to the networks' training times (the report's
+    ``compute``, see :mod:`.compute`). Raises
+    :class:`ParameterError` for bad arguments and :class:`CheckError` when the data
+    cannot support a check.
     """
     _check_parameters(budget=budget, seed=seed)
     check_gpu_speedup(gpu_speedup)
@@ -107,6 +111,7 @@ def run_check(
         plan,
         executor,
         repeat_folds=extra,
+        tune=tuning,
     )
     study.run(notify)
 
@@ -169,9 +174,10 @@ def run_check(
         repeats=study.repeats,
         advice=advice,
         data_needed=needed,
-        compute=_compute(study, executor, dataset, best_c, best_n, gpu_speedup),
         engine=engine,
+        compute=_compute(study, executor, dataset, best_c, best_n, gpu_speedup),
         source=dataset.source,
+        spare_time=study.spare_time,
     )
     notify(
         "finished",

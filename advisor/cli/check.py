@@ -346,6 +346,8 @@ def _run(dataset: Any, *, console: Any, **options: Any) -> Any:
                 )
             elif event == "candidate_skipped":
                 progress.console.print(f"  {name:<26} {'skipped':>10}   {info['reason']}")
+            elif event == "tuning_start":
+                progress.update(task, description=f"tuning {name} (up to {info['seconds']:g} s)")
             elif event == "repeats_start":
                 progress.update(
                     task, description="repeating the cross-validation of the two compared"
@@ -380,6 +382,9 @@ def show(report: Any, console: Any) -> None:
         console.print(f"Data needed: {report.data_needed.summary()}")
     if report.compute is not None:
         console.print(f"Compute needed: {report.compute.summary()}", markup=False)
+    if report.spare_time is not None:
+        for line in report.spare_time.summary().splitlines():
+            console.print(f"Tuning: {line}", markup=False)
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     ran_on = f" on {report.engine.describe()}" if report.engine else ""
