@@ -15,7 +15,8 @@ from advisor.errors import ScaffoldError
 _DEPENDENCIES = frozenset(
     {
         "dvc", "joblib", "lightning", "mlflow", "numpy", "pandas", "pytest", "scipy",
-        "sklearn", "tensorboard", "tests", "torch", "wandb", "xgboost", "yaml",
+        "sklearn", "tensorboard", "tests", "torch", "wandb", "xgboost", "yaml", "neptune",
+        "flax", "jax", "keras", "optax", "orbax", "tensorboardx", "tensorflow",
     }
 )  # fmt: skip
 _MAX_DISPLAY = 100

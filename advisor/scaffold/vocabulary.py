@@ -13,6 +13,8 @@ from advisor.errors import RecipeError
 from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS, suggest
 
 _CLASSIFY = ("binary", "multiclass")
+# The frameworks whose starter code is a network trained in epochs.
+NEURAL_FRAMEWORKS = ("pytorch", "lightning", "keras", "jax")
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,15 @@ MODELS: dict[str, ModelSpec] = {
         staged=True,
     ),
     "xgboost": ModelSpec("gradient-boosted trees", ("xgboost",), staged=True),
-    "mlp": ModelSpec("an MLP", ("pytorch", "lightning"), modalities=("tabular",), staged=True),
-    "cnn": ModelSpec("a small CNN", ("pytorch", "lightning"), modalities=("image",), staged=True),
+    "mlp": ModelSpec("an MLP", NEURAL_FRAMEWORKS, modalities=("tabular",), staged=True),
+    "cnn": ModelSpec("a small CNN", NEURAL_FRAMEWORKS, modalities=("image",), staged=True),
     "text_nn": ModelSpec(
-        "a bag-of-tokens network", ("pytorch", "lightning"), modalities=("text",), staged=True
+        "a bag-of-tokens network", NEURAL_FRAMEWORKS, modalities=("text",), staged=True
+    ),
+    # A Hugging Face checkpoint with a new head, trained in train.py's PyTorch loop.
+    "finetune": ModelSpec(
+        "a pretrained network, fine-tuned", ("pytorch",), _CLASSIFY, ("image", "text"),
+        staged=True,
     ),
 }  # fmt: skip
 
@@ -58,9 +65,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "task": TASKS,
     "family": MODEL_FAMILIES,
     "model": tuple(MODELS),
-    "framework": ("sklearn", "xgboost", "pytorch", "lightning"),
-    "tracking": ("tensorboard", "mlflow", "wandb", "none"),
-    "versioning": ("dvc", "none"),
+    "framework": ("sklearn", "xgboost", "pytorch", "lightning", "keras", "jax"),
+    "tracking": ("tensorboard", "mlflow", "wandb", "neptune", "none"),
+    "versioning": ("dvc", "pachyderm", "none"),
     "hardware": ("cpu", "gpu", "multi_gpu"),
 }
 # free-text fields of a recipe
@@ -72,12 +79,16 @@ FRAMEWORK_FAMILY = {
     "xgboost": "classical",
     "pytorch": "deep_learning",
     "lightning": "deep_learning",
+    "keras": "deep_learning",
+    "jax": "deep_learning",
 }
 FRAMEWORK_LABELS = {
     "sklearn": "scikit-learn",
     "xgboost": "XGBoost",
     "pytorch": "PyTorch",
     "lightning": "PyTorch Lightning",
+    "keras": "Keras (TensorFlow)",
+    "jax": "JAX (Flax)",
 }
 
 
@@ -188,7 +199,7 @@ def default_model(framework: str, modality: str, task: str, *, like: str | None 
     own for this data."""
     if like is not None and fits(like, framework=framework, modality=modality, task=task):
         return like
-    if framework in ("pytorch", "lightning"):
+    if framework in NEURAL_FRAMEWORKS:
         return {"tabular": "mlp", "image": "cnn", "text": "text_nn"}[modality]
     if framework == "xgboost":
         return "xgboost"

@@ -31,6 +31,8 @@ os.environ.update(DVC_NO_ANALYTICS="1", DO_NOT_TRACK="1", GIT_TERMINAL_PROMPT="0
 unused = []
 if VERSIONING != "dvc":
     unused += ["dvc.yaml", ".dvcignore"]
+if VERSIONING != "pachyderm":
+    unused.append("pachyderm")
 if not NEURAL:
     unused += [f"{PACKAGE}/device.py", f"{PACKAGE}/distributed.py", f"{PACKAGE}/inputs.py"]
 for framework, names in OWN_FILES.items():

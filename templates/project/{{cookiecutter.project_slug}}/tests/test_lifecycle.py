@@ -53,7 +53,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One trained project that the lifecycle tests share (read-only, but for reports/)."""
-    path = write_params(tmp_path_factory.mktemp("trained"){% if neural or cookiecutter.framework == "xgboost" %}, epochs=3{% endif %})
+    path = write_params(tmp_path_factory.mktemp("trained"){% if neural or cookiecutter.framework in ("xgboost", "keras", "jax") %}, epochs=3{% endif %})
     prepare.main(["--params", str(path)])
     train.main(["--params", str(path)])
     evaluate.main(["--params", str(path)])
@@ -333,7 +333,7 @@ def test_serve_answers_good_and_bad_requests_and_logs_for_monitor(server) -> Non
 @pytest.mark.lifecycle
 def test_tune_runs_three_tracked_trials_and_writes_the_best_params(tmp_path: Path) -> None:
     path = write_params(
-        tmp_path, tracking=True{% if neural %}, epochs=3{% elif cookiecutter.framework == "xgboost" %}, epochs=5{% endif %}
+        tmp_path, tracking=True{% if neural or cookiecutter.framework in ("keras", "jax") %}, epochs=3{% elif cookiecutter.framework == "xgboost" %}, epochs=5{% endif %}
     )
     prepare.main(["--params", str(path)])
     result = tune.main(["--params", str(path), "--trials", "3"])

@@ -1,9 +1,12 @@
 """Experiment tracking.
 
-{{ {"tensorboard": "TensorBoard event files in each run folder: `tensorboard --logdir runs`", "mlflow": "MLflow with a local SQLite store:\n`mlflow ui --backend-store-uri sqlite:///mlflow.db`", "wandb": "Weights & Biases, offline by default (no account needed):\n`wandb sync wandb/offline-run-*` uploads runs later", "none": "None: metrics go to metrics.json and plots/loss.csv only"}[cookiecutter.tracking] }}."""
+{{ {"tensorboard": "TensorBoard event files in each run folder: `tensorboard --logdir runs`", "mlflow": "MLflow with a local SQLite store:\n`mlflow ui --backend-store-uri sqlite:///mlflow.db`", "wandb": "Weights & Biases, offline by default (no account needed):\n`wandb sync wandb/offline-run-*` uploads runs later", "neptune": "Neptune, offline by default (no account needed): runs are written to .neptune/;\n`NEPTUNE_API_TOKEN=... neptune sync --project WORKSPACE/PROJECT` uploads them later", "none": "None: metrics go to metrics.json and plots/loss.csv only"}[cookiecutter.tracking] }}."""
 
 from __future__ import annotations
+{%- if cookiecutter.tracking == "neptune" %}
 
+import os
+{%- endif %}
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,28 @@ def store(config: Config) -> Path:
     """The folder that holds the tracker's files: the project's own, even for tune's trials
     (tracking.root), so every run of the project is in one place."""
     return Path(config["tracking"].get("root") or config.root)
+{%- if cookiecutter.tracking == "neptune" %}
+
+
+def neptune_run(config: Config, run_dir: Path) -> Any:
+    """A Neptune run in the mode NEPTUNE_MODE names, offline when unset: the run is written
+    under the project's .neptune/ folder and `neptune sync` uploads it when there is an
+    account (NEPTUNE_API_TOKEN, and NEPTUNE_PROJECT or `--project`)."""
+    # Neptune writes where this variable points, else into the working directory; the
+    # project's own folder keeps every run of the project in one place.
+    os.environ["NEPTUNE_DATA_DIRECTORY"] = str(store(config) / ".neptune")
+    import neptune
+
+    return neptune.init_run(
+        name=run_dir.name,
+        tags=[config["tracking"]["experiment"]],
+        mode=os.environ.get("NEPTUNE_MODE", "offline"),
+        # No git metadata (a project may not be a repository yet) and no hardware monitor
+        # thread: the run holds what the training logs.
+        git_ref=False,
+        capture_hardware_metrics=False,
+    )
+{%- endif %}
 {%- if cookiecutter.framework == "lightning" %}
 
 
@@ -43,8 +68,52 @@ def make_logger(config: Config, run_dir: Path) -> Any:
         save_dir=str(store(config)),
         offline=True,
     )
+{%- elif cookiecutter.tracking == "neptune" %}
+    return _neptune_logger(neptune_run(config, run_dir), run_dir.name)
 {%- else %}
     return False
+{%- endif %}
+
+
+{%- if cookiecutter.tracking == "neptune" %}
+
+
+def _neptune_logger(run: Any, run_name: str) -> Any:
+    """A Lightning logger over a Neptune run. Written here because Lightning 2.6 retired its
+    own NeptuneLogger; Lightning calls these methods on rank 0 only."""
+    from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
+    from lightning.pytorch.utilities import rank_zero_only
+    from neptune.utils import stringify_unsupported
+
+    class NeptuneLogger(Logger):
+        def __init__(self) -> None:
+            super().__init__()
+            self.run = run
+
+        @property
+        def name(self) -> str:
+            return "neptune"
+
+        @property
+        def version(self) -> str:
+            return run_name
+
+        @property
+        @rank_zero_experiment
+        def experiment(self) -> Any:
+            return run
+
+        @rank_zero_only
+        def log_hyperparams(self, params: Any, *args: Any, **kwargs: Any) -> None:
+            run["parameters"] = stringify_unsupported(dict(params))
+
+        @rank_zero_only
+        def log_metrics(self, metrics: dict[str, float], step: int | None = None) -> None:
+            for key, value in metrics.items():
+                if key != "epoch":  # Lightning adds the epoch to every row
+                    run[key].append(float(value), step=step)
+
+    return NeptuneLogger()
 {%- endif %}
 
 
@@ -54,6 +123,9 @@ def finish(logger: Any) -> None:
 {%- if cookiecutter.tracking == "wandb" %}
     if logger:
         logger.experiment.finish()
+{%- elif cookiecutter.tracking == "neptune" %}
+    if logger:
+        logger.run.stop()
 {%- elif cookiecutter.tracking == "mlflow" %}
     if logger:
         logger.finalize("success")
@@ -70,8 +142,16 @@ class Tracker:
         self.enabled = bool(config["tracking"]["enabled"])
         if not self.enabled:
             return
-{%- if cookiecutter.tracking == "tensorboard" %}
+{%- if cookiecutter.tracking == "tensorboard" and cookiecutter.framework == "keras" %}
+        # Keras's own TensorBoard callback writes the events (keras_train.py).
+        self.enabled = False
+{%- elif cookiecutter.tracking == "tensorboard" %}
+{%- if cookiecutter.framework == "jax" %}
+        # tensorboardX writes TensorBoard's event files without PyTorch or TensorFlow.
+        from tensorboardX import SummaryWriter
+{%- else %}
         from torch.utils.tensorboard import SummaryWriter
+{%- endif %}
 
         self._writer = SummaryWriter(log_dir=str(run_dir / "tensorboard"))
 {%- elif cookiecutter.tracking == "mlflow" %}
@@ -95,6 +175,8 @@ class Tracker:
             dir=str(store(config)),
             mode="offline",
         )
+{%- elif cookiecutter.tracking == "neptune" %}
+        self._run = neptune_run(config, run_dir)
 {%- endif %}
 
     def log_params(self, params: dict[str, Any]) -> None:
@@ -106,6 +188,11 @@ class Tracker:
         self._mlflow.log_params(_flatten(params))
 {%- elif cookiecutter.tracking == "wandb" %}
         self._run.config.update(_flatten(params))
+{%- elif cookiecutter.tracking == "neptune" %}
+        from neptune.utils import stringify_unsupported
+
+        # Neptune stores numbers, strings and booleans; None (resume: null) becomes "None".
+        self._run["parameters"] = stringify_unsupported(params)
 {%- endif %}
 
     def log_metrics(self, metrics: dict[str, float], step: int) -> None:
@@ -118,6 +205,9 @@ class Tracker:
         self._mlflow.log_metrics({k.replace("/", "_"): v for k, v in metrics.items()}, step=step)
 {%- elif cookiecutter.tracking == "wandb" %}
         self._run.log(metrics, step=step)
+{%- elif cookiecutter.tracking == "neptune" %}
+        for name, value in metrics.items():
+            self._run[name].append(value, step=step)
 {%- endif %}
 
     def close(self) -> None:
@@ -129,6 +219,8 @@ class Tracker:
         self._mlflow.end_run()
 {%- elif cookiecutter.tracking == "wandb" %}
         self._run.finish()
+{%- elif cookiecutter.tracking == "neptune" %}
+        self._run.stop()
 {%- endif %}
 
 
