@@ -1,4 +1,5 @@
 {%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
+{%- set exported = cookiecutter.framework in ("keras", "jax") -%}
 {%- set staged = cookiecutter.model not in ("logistic_regression", "linear_regression", "linear_svm", "rbf_svm", "knn", "naive_bayes", "random_forest") -%}
 """Train on tiny data: the loss must fall and every artefact must appear."""
 
@@ -60,7 +61,7 @@ def test_training_fits_in_one_go_and_writes_its_artefacts(
     assert len(losses) == 1 and math.isfinite(losses[0]), losses
 {%- endif %}
     folder = params.parent
-    model = {{ '"model.pt"' if neural else ('"model.joblib"' if cookiecutter.framework == "sklearn" else '"model.json"') }}
+    model = {{ '"model.pt"' if neural else {"keras": '"model.keras"', "jax": '"model.msgpack"', "sklearn": '"model.joblib"'}.get(cookiecutter.framework, '"model.json"') }}
     assert (folder / "models" / model).is_file()
     assert (folder / "plots" / "loss.csv").is_file()
     assert json.loads((Path(result["run_dir"]) / "history.json").read_text())["loss"] == losses
@@ -77,11 +78,11 @@ def test_training_fits_in_one_go_and_writes_its_artefacts(
         assert f"No baseline to beat: the check's report says: {baseline['reason']}" in printed
     else:
         assert "No baseline was measured for this project" in printed
-{%- if neural %}
+{%- if neural or exported %}
 
     # Resume: the checkpoint of that run, one more epoch, in a run folder of its own.
-    checkpoint = Path(result["run_dir"]) / {{ '"last.ckpt"' if cookiecutter.framework == "lightning" else '"last.pt"' }}
-    assert checkpoint.is_file()
+    checkpoint = Path(result["run_dir"]) / {{ {"lightning": '"last.ckpt"', "keras": '"backup"', "jax": '"checkpoints"'}.get(cookiecutter.framework, '"last.pt"') }}
+    assert checkpoint.exists()
     resumed = write_params(folder, epochs=len(losses) + 1, resume=str(checkpoint))
     again = train.main(["--params", str(resumed)])
     assert len(again["losses"]) == len(losses) + 1

@@ -56,11 +56,15 @@ def parse_args(description: str, argv: list[str] | None = None) -> argparse.Name
 
 
 def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy{% if cookiecutter.framework in ("pytorch", "lightning") %} and PyTorch (CPU and every GPU){% endif %}."""
+    """Seed Python, NumPy{% if cookiecutter.framework in ("pytorch", "lightning") %} and PyTorch (CPU and every GPU){% elif cookiecutter.framework == "keras" %} and TensorFlow{% elif cookiecutter.framework == "jax" %} (JAX takes explicit keys from the seed){% endif %}."""
     random.seed(seed)
     np.random.seed(seed)
 {%- if cookiecutter.framework in ("pytorch", "lightning") %}
     import torch
 
     torch.manual_seed(seed)
+{%- elif cookiecutter.framework == "keras" %}
+    from .keras_model import keras
+
+    keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow
 {%- endif %}

@@ -6,13 +6,17 @@ import numpy as np
 import torch
 
 from .config import TASK, Config
-{%- if cookiecutter.modality == "text" %}
+{%- if cookiecutter.model == "finetune" and cookiecutter.modality == "text" %}
+from .finetune import encode
+{%- elif cookiecutter.modality == "text" %}
 from .data import encode
 {%- endif %}
 
 
 def features(config: Config, x: np.ndarray) -> torch.Tensor:
-{%- if cookiecutter.modality == "text" %}
+{%- if cookiecutter.model == "finetune" and cookiecutter.modality == "text" %}
+    return encode(config.params, x)
+{%- elif cookiecutter.modality == "text" %}
     data = config["data"]
     return torch.from_numpy(encode(x, data["vocab_size"], data["max_tokens"]))
 {%- else %}

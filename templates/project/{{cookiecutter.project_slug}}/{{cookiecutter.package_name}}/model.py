@@ -1,3 +1,16 @@
+{%- if cookiecutter.framework in ("keras", "jax") -%}
+"""The model: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}[cookiecutter.modality] }} in {{ "Keras" if cookiecutter.framework == "keras" else "Flax" }}, built in {{ cookiecutter.framework }}_model.py."""
+
+from .{{ cookiecutter.framework }}_model import build_model, features, load_exported, targets
+
+__all__ = ["build_model", "features", "load_exported", "targets"]
+{%- elif cookiecutter.model == "finetune" -%}
+"""The model: a pretrained {{ cookiecutter.modality }} classifier fine-tuned, built in finetune.py."""
+
+from .finetune import build_model
+
+__all__ = ["build_model"]
+{%- else -%}
 """The model{% if cookiecutter.framework in ("pytorch", "lightning") %}: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}[cookiecutter.modality] }}{% endif %}."""
 
 from __future__ import annotations
@@ -274,4 +287,5 @@ def build_model(params: dict[str, Any]):
     if TASK == "regression":
         return xgb.XGBRegressor(eval_metric="rmse", **settings)
     return xgb.XGBClassifier(eval_metric="{{ 'logloss' if cookiecutter.task == 'binary' else 'mlogloss' }}", **settings)
+{%- endif %}
 {%- endif %}

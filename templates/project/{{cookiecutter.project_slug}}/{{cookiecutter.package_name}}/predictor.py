@@ -1,4 +1,5 @@
 {%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
+{%- set exported = cookiecutter.framework in ("keras", "jax") -%}
 {%- set margins = cookiecutter.model in ("linear_svm", "rbf_svm") and cookiecutter.task != "regression" -%}
 """The trained model, loaded once: what evaluate, predict, serve, monitor and tune score with."""
 
@@ -13,17 +14,19 @@ from .config import TASK, Config
 {%- if neural %}
 from .inputs import features
 from .model import build_model
+{%- elif exported %}
+from .model import features, load_exported
 {%- elif cookiecutter.framework == "sklearn" and margins %}
 from .model import featurize, probabilities
 {%- elif cookiecutter.framework == "sklearn" %}
 from .model import featurize
 {%- endif %}
 
-MODEL_FILE = "{{ 'model.pt' if neural else ('model.joblib' if cookiecutter.framework == 'sklearn' else 'model.json') }}"
+MODEL_FILE = "{{ 'model.pt' if neural else {'keras': 'model.keras', 'jax': 'model.msgpack', 'sklearn': 'model.joblib'}.get(cookiecutter.framework, 'model.json') }}"
 
 
 class Predictor:
-    """Loads models/{{ 'model.pt' if neural else ('model.joblib' if cookiecutter.framework == 'sklearn' else 'model.json') }}; `version` names that file's contents."""
+    """Loads models/{{ 'model.pt' if neural else {'keras': 'model.keras', 'jax': 'model.msgpack', 'sklearn': 'model.joblib'}.get(cookiecutter.framework, 'model.json') }}; `version` names that file's contents."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -39,6 +42,9 @@ class Predictor:
         self.model.load_state_dict(saved["model"])
         self.model.eval()
         self.target_scale = saved["target_scale"]
+{%- elif exported %}
+        # The exported model maps inputs to probabilities (or values in the target's unit).
+        self.model = load_exported(path)
 {%- elif cookiecutter.framework == "sklearn" %}
         import joblib
 
@@ -62,6 +68,9 @@ class Predictor:
             mean, std = self.target_scale
             return output.squeeze(-1).numpy() * std + mean
         return torch.softmax(output, dim=-1).numpy()
+{%- elif exported %}
+        output = self.model(features(self.config, x))
+        return output[:, 0] if TASK == "regression" else output
 {%- elif cookiecutter.framework == "sklearn" %}
         inputs = featurize(x)
 {%- if cookiecutter.task == "regression" %}

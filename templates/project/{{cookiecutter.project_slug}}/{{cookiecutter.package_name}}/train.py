@@ -6,6 +6,11 @@ Run it with `python -m {{ cookiecutter.package_name }}.train` (CPU or one GPU).
 {%- if neural %}
 Several GPUs, one process each:
 `torchrun --standalone --nproc_per_node 4 -m {{ cookiecutter.package_name }}.train`.
+{%- elif cookiecutter.framework == "keras" %}
+Several GPUs on this machine train data-parallel (MirroredStrategy); a SLURM job over
+several nodes trains with MultiWorkerMirroredStrategy (slurm/train.sbatch).
+{%- elif cookiecutter.framework == "jax" %}
+Every visible device trains data-parallel: the batch is sharded over them.
 {%- endif %}
 """
 
@@ -23,6 +28,9 @@ from . import distributed
 from .config import Config, load_config, parse_args, seed_everything
 from .data import load_split, num_outputs
 from .device import autocast_dtype, select_device
+{%- if cookiecutter.model == "finetune" %}
+from .finetune import parameter_groups
+{%- endif %}
 from .inputs import to_tensors
 from .model import build_model
 from .runs import EpochHook, new_run_dir, write_history
@@ -63,12 +71,19 @@ def train(config: Config, world: distributed.World, on_epoch: EpochHook | None =
     )
     net = build_model(params, tuple(features.shape[1:]), outputs).to(device)
     model = (
-        DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None)
+        DistributedDataParallel(
+            net,
+            device_ids=[device.index] if device.type == "cuda" else None,
+{%- if cookiecutter.model == "finetune" %}
+            # The backbone is frozen during the warm-up: its parameters get no gradient then.
+            find_unused_parameters=True,
+{%- endif %}
+        )
         if world.size > 1
         else net
     )
     optimizer = torch.optim.AdamW(
-        model.parameters(), lr=settings["lr"], weight_decay=settings["weight_decay"]
+        {{ "parameter_groups(net, settings)" if cookiecutter.model == "finetune" else "model.parameters()" }}, lr=settings["lr"], weight_decay=settings["weight_decay"]
     )
     amp_dtype = autocast_dtype(device, settings["amp"])
     # fp16 needs loss scaling to keep small gradients from underflowing; bf16 does not.
@@ -91,6 +106,11 @@ def train(config: Config, world: distributed.World, on_epoch: EpochHook | None =
     for epoch in range(start_epoch, settings["epochs"]):
         if sampler is not None:
             sampler.set_epoch(epoch)  # a different shuffle each epoch, the same on every rank
+{%- if cookiecutter.model == "finetune" %}
+        stage = net.set_stage(epoch, params["model"]["warmup_epochs"])
+        if world.is_main:
+            print(f"epoch {epoch + 1}: {stage}")
+{%- endif %}
         model.train()
         total, count = 0.0, 0
         for batch_x, batch_y in loader:
@@ -136,6 +156,11 @@ def train(config: Config, world: distributed.World, on_epoch: EpochHook | None =
         print(f"saved models/model.pt; run folder {run_dir.relative_to(config.root)}")
     distributed.barrier()
     return {"losses": losses, "run_dir": run_dir}
+{%- elif cookiecutter.framework in ("keras", "jax") %}
+
+from .{{ cookiecutter.framework }}_train import main, train
+
+__all__ = ["main", "train"]
 {%- elif cookiecutter.framework == "lightning" %}
 
 import os

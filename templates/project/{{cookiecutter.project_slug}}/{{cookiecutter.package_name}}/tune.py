@@ -1,4 +1,4 @@
-{%- set neural = cookiecutter.framework in ("pytorch", "lightning") -%}
+{%- set neural = cookiecutter.framework in ("pytorch", "lightning", "keras", "jax") -%}
 """Hyperparameter search: an Optuna study over the space declared in params.yaml (tune:).
 
 Run it with `python -m {{ cookiecutter.package_name }}.tune` (`--trials 3` for a quick look).
