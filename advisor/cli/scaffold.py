@@ -200,6 +200,4 @@ def _done(done: Scaffolded, started: float) -> None:
                    f"{path / data['project_path']}.")  # fmt: skip
     elif data:
         click.echo(f"Trains on {data['path']} ({data['rows_total']:,} rows), read where it lies.")
-    else:
-        click.echo("Trains on demo data: point it at yours with --data PATH or --from-report.")
     click.echo(f"Next: cd {path} && python -m {package}  (prepare -> train -> evaluate)")

@@ -1,4 +1,4 @@
-{%- if cookiecutter._data %}
+{% if cookiecutter._data -%}
 """The data: the {{ {"table": "table", "text": "text table", "image_folder": "folder of images"}[cookiecutter._data.kind] }} that `advisor check` measured (params.yaml's `data`),
 split once by `prepare` into data/processed/{train,test}.npz, with the preprocessing fitted
 on the training rows in data/processed/features.json. `prepare` refuses the data when its
@@ -7,7 +7,7 @@ content hash is no longer the one the check recorded.
 Everything downstream reads the .npz files, and `preprocess` is the one path from raw
 inputs to what the model sees (train, predict, serve).
 """
-{%- else %}
+{% else -%}
 """The data: a small demo set that ships with scikit-learn or is generated here (no
 download), split once by `prepare` into data/processed/{train,test}.npz, with the
 preprocessing fitted on the training rows in data/processed/features.json.
@@ -15,14 +15,11 @@ preprocessing fitted on the training rows in data/processed/features.json.
 Replace `load_raw` with your own loading; everything downstream reads the .npz files, and
 `preprocess` is the one path from raw inputs to what the model sees (train, predict, serve).
 """
-{%- endif %}
-
+{% endif %}
 from __future__ import annotations
 
-{%- if cookiecutter._data %}
-import hashlib
-{%- endif %}
-import json
+{% if cookiecutter._data %}import hashlib
+{% endif %}import json
 {%- if cookiecutter.modality == "tabular" and not cookiecutter._data %}
 import re
 {%- endif %}
