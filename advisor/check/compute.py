@@ -132,6 +132,11 @@ class ComputeNeeded:
     gpu_speedup: float | None = None
     gpu_note: str | None = None  # a CUDA GPU is present but not measured
 
+    @property
+    def measured(self) -> bool:
+        """Whether any model has an estimate: without one, a table would hold only dashes."""
+        return any(m.train_cpu_seconds is not None for m in self.models)
+
     def model(self, name: str | None) -> ModelCompute | None:
         return next((m for m in self.models if m.model == name), None)
 

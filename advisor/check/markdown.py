@@ -32,9 +32,11 @@ def render_markdown(report: Any) -> str:
         lines += ["", "### Data needed", "", _escape(report.data_needed.summary())]
     compute = getattr(report, "compute", None)
     if compute is not None:
-        lines += ["", "### Compute needed", "", _escape(compute.summary()), ""]
-        lines += [_row(compute.columns()), "|---|---|" + "---:|" * (len(compute.columns()) - 2)]
-        lines += [_row(cells) for cells in compute.table()]
+        lines += ["", "### Compute needed", "", _escape(compute.summary())]
+        if compute.measured:
+            lines += ["", _row(compute.columns())]
+            lines += ["|---|---|" + "---:|" * (len(compute.columns()) - 2)]
+            lines += [_row(cells) for cells in compute.table()]
     advice = getattr(report, "advice", None)
     if advice:
         lines += ["", "### Advice", "", _escape(advice)]

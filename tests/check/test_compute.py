@@ -262,3 +262,18 @@ def test_markdown_and_html_show_the_compute_in_words_and_a_table() -> None:
     html = render_html(report)
     assert "<h2>Compute needed</h2>" in html
     assert "Test CPU 9000" in html and "<th>GPU (20x)</th>" in html
+
+
+def test_no_table_in_markdown_or_html_when_no_model_has_an_estimate() -> None:
+    needed = estimate(
+        [_timing(model="svm", fit_seconds=None)],
+        rows_total=150,
+        machine=MACHINE,
+        best_classical="svm",
+    )
+    report = canned_report(compute=needed.to_dict())
+    assert not report.compute.measured
+    markdown = render_markdown(report)
+    assert f"svm: no estimate ({NOT_SCORED})" in markdown.replace("\\_", "_")
+    assert "fit rows / CPU-s" not in markdown
+    assert "fit rows / CPU-s" not in render_html(report)

@@ -36,10 +36,11 @@ def show_report(report: Any) -> None:
     compute = getattr(report, "compute", None)
     if compute is not None:
         st.markdown(f"**Compute needed** · {compute.summary()}")
-        st.table(
-            [dict(zip(compute.columns(), row, strict=True)) for row in compute.table()],
-            hide_index=True,
-        )
+        if compute.measured:
+            st.table(
+                [dict(zip(compute.columns(), row, strict=True)) for row in compute.table()],
+                hide_index=True,
+            )
     for warning in report.warnings:
         st.warning(warning, icon=":material/warning:")
     show_downloads()
