@@ -262,6 +262,18 @@ def check_gpu_speedup(value: Any) -> None:
         )
 
 
+def gpu_note(gpu_speedup: float | None, *, cuda: bool) -> str | None:
+    """What to say when a CUDA GPU is present and no speed-up was given: the check trains
+    on the CPU, so the GPU's speed is not measured and F must come from the user."""
+    if gpu_speedup is not None or not cuda:
+        return None
+    return (
+        "A CUDA GPU is present, but the check trains on the CPU and does not measure it: "
+        "give --gpu-speedup F (how many times faster than one core it trains the network) "
+        "for a GPU estimate."
+    )
+
+
 def scaling(timing: Timing) -> tuple[float, str]:
     """How the model's fit time grows with its rows: (exponent, LINEAR | FITTED | EPOCHS)."""
     if timing.family == "deep_learning":

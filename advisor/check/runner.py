@@ -25,7 +25,14 @@ import numpy as np
 from advisor.check import worker
 from advisor.check.advice import Run, advise
 from advisor.check.aggregate import ranked
-from advisor.check.compute import ComputeNeeded, Machine, check_gpu_speedup, estimate, timings
+from advisor.check.compute import (
+    ComputeNeeded,
+    Machine,
+    check_gpu_speedup,
+    estimate,
+    gpu_note,
+    timings,
+)
 from advisor.check.curve import describe_curve, trend
 from advisor.check.evaluation import make_splits, metrics_for, repeated_splits
 from advisor.check.executor import Executor, LocalExecutor, Running
@@ -213,13 +220,6 @@ def _compute(
         nodes=info.workers,
         busy=machine_busy(),
     )
-    gpu_note = None
-    if gpu_speedup is None and cuda_present():
-        gpu_note = (
-            "A CUDA GPU is present, but the check trains on the CPU and does not measure it: "
-            "give --gpu-speedup F (how many times faster than one core it trains the "
-            "network) for a GPU estimate."
-        )
     measured = timings(
         study.results,
         list(study.curve_points.values()),
@@ -233,7 +233,7 @@ def _compute(
         best_classical=best_c.name if best_c else None,
         best_deep_learning=best_n.name if best_n else None,
         gpu_speedup=gpu_speedup,
-        gpu_note=gpu_note,
+        gpu_note=gpu_note(gpu_speedup, cuda=cuda_present()),
     )
 
 

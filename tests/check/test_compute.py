@@ -121,6 +121,20 @@ def test_the_gpu_estimate_is_the_networks_cpu_estimate_over_the_speedup() -> Non
     assert needed.columns()[-2:] == ("GPU (25x)", "GPU on 100,000")
 
 
+@pytest.mark.parametrize(
+    ("speedup", "cuda", "noted"),
+    [(None, True, True), (None, False, False), (20.0, True, False)],
+    ids=["gpu-without-speedup", "no-gpu", "gpu-with-speedup"],
+)
+def test_a_present_gpu_without_a_speedup_asks_for_one(speedup, cuda, noted) -> None:
+    note = compute.gpu_note(speedup, cuda=cuda)
+    assert (note is not None) == noted
+    if noted:
+        assert "does not measure it: give --gpu-speedup F" in note
+        needed = estimate([_timing()], rows_total=10, machine=MACHINE, gpu_note=note)
+        assert needed.summary().endswith(note)
+
+
 def test_missing_measurements_give_no_number_and_say_why() -> None:
     needed = estimate(
         [
