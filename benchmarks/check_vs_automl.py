@@ -4,6 +4,8 @@ Not part of the test suite. Needs the bench extra: ``pip install -e ".[bench]"``
 
     python benchmarks/check_vs_automl.py                      # every dataset, budget 30 s
     python benchmarks/check_vs_automl.py --budget 60 --repeats 3 --only breast_cancer
+    python benchmarks/check_vs_automl.py --tools advisor advisor-untuned flaml --tables
+                                                              # the ten tables: tuning before/after
 
 Each tool runs in a fresh process of its own; its whole process tree (advisor's fork
 server and children included) is sampled with psutil for its peak memory (see measure).
@@ -14,6 +16,11 @@ computed from predicted labels, not probabilities). FLAML's chosen model is also
 on advisor's own splits (untimed, up to 20,000 rows), the like-for-like comparison.
 LazyPredict has no budget: it fits ~30 models; it is stopped after ``--lazy-limit``
 seconds and skipped on the 1M-row file.
+
+``advisor-untuned`` is advisor with ``--no-tuning`` (the spare time all to repeated
+cross-validation): with ``advisor`` beside it, the table shows tuning's effect, and a last
+table compares advisor's best classical with FLAML refit on advisor's splits (ahead, within
+1 point of AUC or accuracy, within 2 % of RMSE).
 """
 
 from __future__ import annotations
@@ -41,7 +48,27 @@ GENERATED = {
     "gen_10k_x20": (10_000, 20, "binary"),
     "gen_100k_x50_reg": (100_000, 50, "regression"),
     "gen_1m_x50": (1_000_000, 50, "binary"),
+    "gen_2k_x20": (2_000, 20, "binary"),
+    "gen_3k_x12_multi": (3_000, 12, "multiclass"),
+    "gen_600_x10_reg": (600, 10, "regression"),  # linear, as make_regression makes it
+    "gen_2k_friedman_reg": (2_000, 10, "regression"),
+    "gen_2k_cat": (2_000, 7, "binary"),  # four numeric and three categorical columns
 }
+# Ten tables of different sizes and kinds that need no download: scikit-learn's bundled
+# sets and generated ones (--tables).
+TABLES = (
+    "breast_cancer",
+    "wine",
+    "iris",
+    "digits",
+    "diabetes",
+    "gen_2k_x20",
+    "gen_3k_x12_multi",
+    "gen_600_x10_reg",
+    "gen_2k_friedman_reg",
+    "gen_2k_cat",
+)
+TOOLS = ("advisor", "advisor-untuned", "flaml", "lazypredict")
 MEMORY_CAP = 8 * 2**30  # bytes of address space for the FLAML and LazyPredict workers
 METRIC = {"binary": "roc_auc", "multiclass": "accuracy", "regression": "rmse"}
 RESCORE_ROWS = 20_000  # FLAML's choice is rescored on advisor's splits up to this many rows
@@ -62,11 +89,29 @@ def generated_file(name: str, folder: Path) -> Path:
     if path.exists():
         return path
     import pandas as pd
-    from sklearn.datasets import make_classification, make_friedman1
+    from sklearn.datasets import make_classification, make_friedman1, make_regression
 
     rows, features, task = GENERATED[name]
-    if task == "regression":
+    if name == "gen_2k_cat":
+        frame = _categorical_table(rows)
+        frame.to_parquet(path, index=False)
+        return path
+    if name == "gen_600_x10_reg":
+        X, y = make_regression(
+            n_samples=rows, n_features=features, n_informative=6, noise=20.0, random_state=0
+        )
+    elif task == "regression":
         X, y = make_friedman1(n_samples=rows, n_features=features, noise=1.0, random_state=0)
+    elif task == "multiclass":
+        X, y = make_classification(
+            n_samples=rows,
+            n_features=features,
+            n_informative=8,
+            n_classes=4,
+            n_clusters_per_class=2,
+            flip_y=0.03,
+            random_state=0,
+        )
     else:
         X, y = make_classification(
             n_samples=rows,
@@ -82,7 +127,28 @@ def generated_file(name: str, folder: Path) -> Path:
     return path
 
 
-def load_xy(name: str, folder: Path) -> tuple[np.ndarray, np.ndarray]:
+def _categorical_table(rows: int) -> Any:
+    """Four numeric columns and three categorical ones (5, 12 and 30 levels) whose levels
+    shift the log-odds, with an interaction between a category and a number."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    numbers = rng.normal(size=(rows, 4))
+    frame = pd.DataFrame(numbers, columns=[f"x{i}" for i in range(4)])
+    logit = numbers[:, 0] - 0.7 * numbers[:, 1] + 0.4 * numbers[:, 2] * numbers[:, 3]
+    for column, levels in (("colour", 5), ("city", 12), ("product", 30)):
+        codes = rng.integers(levels, size=rows)
+        effect = rng.normal(scale=0.8, size=levels)
+        logit += effect[codes]
+        frame[column] = [f"{column}_{c}" for c in codes]
+    logit += np.where(frame["colour"] == "colour_0", 1.5 * numbers[:, 1], 0.0)
+    frame["target"] = (logit + rng.logistic(size=rows) > 0).astype(int)
+    return frame
+
+
+def load_xy(name: str, folder: Path) -> tuple[Any, np.ndarray]:
+    """The rows and the target: an array, or a DataFrame whose text columns are pandas
+    categories (what FLAML's learners take)."""
     if name in BUNDLED:
         from sklearn import datasets
 
@@ -91,7 +157,14 @@ def load_xy(name: str, folder: Path) -> tuple[np.ndarray, np.ndarray]:
 
     frame = pd.read_parquet(generated_file(name, folder))
     y = frame.pop("target").to_numpy()
-    return frame.to_numpy(), y
+    text = [c for c in frame.columns if frame[c].dtype == object]
+    if not text:
+        return frame.to_numpy(), y
+    return frame.astype({c: "category" for c in text}), y
+
+
+def _rows(X: Any, index: np.ndarray) -> Any:
+    return X.iloc[index] if hasattr(X, "iloc") else X[index]
 
 
 # --- one tool, in its own process ------------------------------------------------------------
@@ -212,8 +285,8 @@ def _children(root: Any) -> list[Any]:
         return []
 
 
-def run_advisor(name: str, budget: float, folder: Path) -> dict:
-    out = folder / f"advisor-{name}.json"
+def run_advisor(name: str, budget: float, folder: Path, *, tuning: bool = True) -> dict:
+    out = folder / f"advisor-{name}-{'tuned' if tuning else 'untuned'}.json"
     source = ["--example", name] if name in BUNDLED else [str(generated_file(name, folder))]
     advisor = Path(sys.executable).with_name("advisor")
     command = [
@@ -225,6 +298,7 @@ def run_advisor(name: str, budget: float, folder: Path) -> dict:
         "--json",
         str(out),
         "--force",
+        *([] if tuning else ["--no-tuning"]),
     ]
     result = measure(command, limit=budget * 3 + 120)
     if result["rc"] != 0 or not out.exists():
@@ -238,6 +312,11 @@ def run_advisor(name: str, budget: float, folder: Path) -> dict:
         "elapsed": report["elapsed_seconds"],
         "verdict": report["verdict"],
         "rows_used": report["rows"],
+        "metric": report["metric"],
+        "tuned": [
+            f"{f['family']}: {f['status']} ({f['trials_run']} trials)"
+            for f in (report.get("spare_time") or {}).get("families", [])
+        ],
     }
 
 
@@ -276,8 +355,8 @@ def rescore(name: str, folder: Path) -> float | None:
         model = kind(task=flaml_task, **config)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecations from FLAML's own calls
-            model.fit(X[train], y[train])
-        scores.append(score(METRIC[task], y[test], predict_output(model, X[test], task)))
+            model.fit(_rows(X, train), y[train])
+        scores.append(score(METRIC[task], y[test], predict_output(model, _rows(X, test), task)))
     return float(np.mean(scores))
 
 
@@ -292,6 +371,7 @@ def main() -> None:
     parser.add_argument("--lazy-limit", type=float, default=300.0)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--tools", nargs="*", default=["advisor", "flaml", "lazypredict"])
+    parser.add_argument("--tables", action="store_true", help="the ten tables (TABLES)")
     parser.add_argument("--worker", nargs=2, metavar=("TOOL", "DATASET"))
     args = parser.parse_args()
     folder = args.data_dir or Path(tempfile.gettempdir()) / "advisor-bench"
@@ -299,18 +379,22 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.worker[0], args.worker[1], args.budget, folder)))
         return
-    names = args.only or [*BUNDLED, *GENERATED]
+    names = args.only or (list(TABLES) if args.tables else [*BUNDLED, *GENERATED])
     rows = []
+    compared: list[tuple] = []
     for name in names:
         if name in GENERATED:
             generated_file(name, folder)
-        runs: dict[str, list[dict]] = {"advisor": [], "flaml": [], "lazypredict": []}
+        runs: dict[str, list[dict]] = {tool: [] for tool in TOOLS}
         for _ in range(args.repeats):
+            if "advisor-untuned" in args.tools:
+                untuned = run_advisor(name, args.budget, folder, tuning=False)
+                runs["advisor-untuned"].append(untuned)
             if "advisor" in args.tools:
                 runs["advisor"].append(run_advisor(name, args.budget, folder))
             if "flaml" in args.tools:
                 runs["flaml"].append(
-                    run_other("flaml", name, args.budget, folder, args.budget * 3 + 60)
+                    run_other("flaml", name, args.budget, folder, args.budget * 3 + 240)
                 )
             big = name in GENERATED and GENERATED[name][0] >= 1_000_000
             if "lazypredict" in args.tools and not big:
@@ -325,8 +409,10 @@ def main() -> None:
                 continue
             rows.append(_row(name, tool, results))
         _print(rows, args)
+        compared.append(_compare(name, runs))
+        _print_comparison(compared, args)
         sys.stdout.flush()
-    (folder / "results.json").write_text(json.dumps(rows, indent=1))
+    (folder / "results.json").write_text(json.dumps({"rows": rows, "compared": compared}, indent=1))
 
 
 def _row(name: str, tool: str, results: list[dict]) -> tuple:
@@ -336,10 +422,11 @@ def _row(name: str, tool: str, results: list[dict]) -> tuple:
 
     score, cv_score = median("score"), median("cv_score")
     extra = ""
-    if tool == "advisor":
+    if tool.startswith("advisor"):
         elapsed = [r["elapsed"] for r in results if r.get("elapsed") is not None]
         extra = f"in-run {max(elapsed):.1f} s, {results[-1].get('verdict')}" if elapsed else ""
         extra += f", {results[-1].get('rows_used')} rows" if results[-1].get("rows_used") else ""
+        extra += "".join(f"; {line}" for line in results[-1].get("tuned", []))
     walls = [r["wall"] for r in results]
     return (
         name,
@@ -372,6 +459,53 @@ def _print(rows: list[tuple], args: argparse.Namespace) -> None:
     print(f"\nbudget {args.budget:g} s, medians of {args.repeats} run(s), cpu={os.cpu_count()}")
     for row in [header, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def _compare(name: str, runs: dict[str, list[dict]]) -> tuple:
+    """One table's line: advisor's best classical without and with tuning, FLAML refit on
+    advisor's splits, and where advisor (tuned) stands against it."""
+
+    def median(tool: str, key: str) -> float | None:
+        values = [r[key] for r in runs.get(tool, []) if r.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    off, on = median("advisor-untuned", "score"), median("advisor", "score")
+    flaml = median("flaml", "cv_score")
+    metric = METRIC[task_of(name)]
+    standing = ""
+    if on is not None and flaml is not None:
+        if metric == "rmse":
+            gap = (flaml - on) / flaml  # positive: advisor's error is lower
+            standing = f"{100 * gap:+.1f} %"
+            standing += " ahead" if gap > 0 else (" within 2 %" if gap >= -0.02 else " behind")
+        else:
+            gap = on - flaml
+            standing = f"{100 * gap:+.2f} pt"
+            standing += " ahead" if gap > 0 else (" within 1 pt" if gap >= -0.01 else " behind")
+    walls = [r["wall"] for r in runs.get("advisor", [])]
+
+    def shown(value: float | None) -> str:
+        return f"{value:.4f}" if value is not None else "-"
+
+    return (
+        name, metric, shown(off), shown(on), shown(flaml), standing,
+        f"{max(walls):.1f}" if walls else "",
+    )  # fmt: skip
+
+
+def _print_comparison(compared: list[tuple], args: argparse.Namespace) -> None:
+    header = ("dataset", "metric", "untuned", "tuned", "FLAML refit", "tuned vs FLAML", "wall s")
+    widths = [max(len(str(r[i])) for r in [header, *compared]) for i in range(len(header))]
+    print(f"\nadvisor's best classical, budget {args.budget:g} s, against FLAML on its splits")
+    for row in [header, *compared]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    standings = [r[5] for r in compared if r[5]]
+    ahead = sum(s.endswith("ahead") for s in standings)
+    close = sum(not s.endswith("behind") for s in standings)
+    if standings:
+        print(
+            f"ahead on {ahead} of {len(standings)}; ahead or within on {close} of {len(standings)}"
+        )
 
 
 if __name__ == "__main__":

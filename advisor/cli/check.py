@@ -116,6 +116,13 @@ READ_MAX_ROWS = 500_000  # rows read from a file at most (uniform sample): bound
     is_flag=True,
     help="Exit non-zero when a family produced no score or no model beats the dummy floor.",
 )
+@click.option(
+    "--tuning/--no-tuning",
+    default=True,
+    show_default=True,
+    help="Spend part of the time the models leave on tuning each family's strongest one "
+    "(on inner validation rows); --no-tuning leaves it all to repeated cross-validation.",
+)
 def check(
     path: Path | None,
     example: str | None,
@@ -133,6 +140,7 @@ def check(
     view_format: str,
     expect: str | None,
     strict: bool,
+    tuning: bool,
     **data: Any,
 ) -> None:
     """Measure classical baselines against a neural network on your data, within a budget.
@@ -195,6 +203,7 @@ def check(
             metric=metric,
             target_score=target_score,
             gpu_speedup=gpu_speedup,
+            tuning=tuning,
             started=started,
             warming=warming,
             console=err,
