@@ -64,7 +64,15 @@ def shifted_batch(folder: Path, config) -> Path:
     """The sample batch, moved far from the training data."""
     state = load_preprocessing(config)
     raw, _ = read_batch(state, config.path(SAMPLE))
-{%- if modality == "tabular" %}
+{%- if modality == "tabular" and cookiecutter._data %}
+    shifted = raw.copy()
+    for index, name in enumerate(state["columns"]):
+        if name in state["numeric"]:
+            shifted[:, index] = raw[:, index].astype(float) + 3 * state["numeric"][name]["std"]
+        else:
+            shifted[:, index] = "a value never seen in training"
+    return write_batch(folder, shifted, state["columns"])
+{%- elif modality == "tabular" %}
     return write_batch(folder, raw + 3 * np.float32(state["std"]), state["columns"])
 {%- elif modality == "image" %}
     return write_batch(folder, 1.0 - raw)
@@ -96,7 +104,11 @@ def test_new_data_matches_the_training_schema_and_ranges(prepared: Path) -> None
     raw, names = read_batch(state, config.path(SAMPLE))
     x_test, _ = load_split(config, "test")
     assert len(names) == len(x_test)
-{%- if modality == "tabular" %}
+{%- if modality == "tabular" and cookiecutter._data %}
+    assert preprocess(state, raw) == pytest.approx(x_test, abs=1e-3)
+    # Every category of the new rows is one the model was trained on (or "other").
+    assert preprocess(state, raw).shape[1] == len(state["features"])
+{%- elif modality == "tabular" %}
     assert preprocess(state, raw) == pytest.approx(x_test, abs=1e-3)
     # Within the training range, give or take three standard deviations.
     low = np.float32(state["min"]) - 3 * np.float32(state["std"])
@@ -245,8 +257,20 @@ def test_serve_answers_good_and_bad_requests_and_logs_for_monitor(server) -> Non
     state = load_preprocessing(config)
     raw, names = read_batch(state, config.path(SAMPLE))
     expected = Predictor(config).predict(preprocess(state, raw))
+{%- if modality == "tabular" and cookiecutter._data %}
+    # JSON has no NaN: a missing value is null.
+    rows = [
+        {
+            name: None if value != value else value
+            for name, value in zip(state["columns"], row, strict=True)
+        }
+        for row in raw
+    ]
+{%- endif %}
 {%- if modality == "tabular" %}
+{%- if not cookiecutter._data %}
     rows = [dict(zip(state["columns"], map(float, row), strict=True)) for row in raw]
+{%- endif %}
     good = client.post("/predict", json={"rows": rows})
     assert good.status_code == 200, good.text
     body = good.json()
@@ -265,12 +289,26 @@ def test_serve_answers_good_and_bad_requests_and_logs_for_monitor(server) -> Non
     extra = client.post("/predict", json={"rows": [{**rows[0], "colour": 1.0}]})
     assert extra.status_code == 422
     assert extra.json()["detail"] == "rows.0.colour: Extra inputs are not permitted"
+{%- if cookiecutter._data %}
+    for number in [name for name in state["columns"] if name in state["numeric"]][:1]:
+        wrong_type = client.post("/predict", json={"rows": [{**rows[0], number: "tall"}]})
+        assert wrong_type.status_code == 422
+        assert wrong_type.json()["detail"].startswith(f"rows.0.{number}")
+        assert "valid number" in wrong_type.json()["detail"]
+{%- else %}
     wrong_type = client.post("/predict", json={"rows": [{**rows[0], first: "tall"}]})
     assert wrong_type.status_code == 422
     assert wrong_type.json()["detail"] == (
         f"rows.0.{first}: Input should be a valid number, unable to parse string as a number"
     )
+{%- endif %}
+{%- if cookiecutter._data %}
+    # Enough copies of the rows to pass the byte limit, however few columns they have.
+    sent_bytes = len(json.dumps(rows, separators=(",", ":")))
+    too_large = client.post("/predict", json={"rows": rows * (2 + 1_000_000 // sent_bytes)})
+{%- else %}
     too_large = client.post("/predict", json={"rows": rows * 200})
+{%- endif %}
     assert too_large.status_code == 413
     assert too_large.json()["detail"].startswith("the request body is ")
     assert too_large.json()["detail"].endswith(

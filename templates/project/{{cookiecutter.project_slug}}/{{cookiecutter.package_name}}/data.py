@@ -347,7 +347,7 @@ def fit_preprocessing(x: np.ndarray, columns: list[str]) -> dict[str, Any]:
     reads as one) and which are categories; for numbers the median that fills a missing
     value and the scaling; for categories the most frequent ones (a missing value is the
     category "missing")."""
-    numeric, categories = {}, {}
+    numeric, categories, features = {}, {}, []
     for index, name in enumerate(columns):
         values = x[:, index]
         present = values[~_missing(values)]
@@ -360,12 +360,15 @@ def fit_preprocessing(x: np.ndarray, columns: list[str]) -> dict[str, Any]:
                 "mean": float(filled.mean()),
                 "std": float(filled.std()) + 1e-8,
             }
+            features.append(name)
         else:
             labels = _categories(values)
             kept, counts = np.unique(labels, return_counts=True)
             order = np.argsort(-counts, kind="stable")[: MAX_CATEGORIES - 1]
             categories[name] = sorted(kept[order].tolist())
-    return {"columns": columns, "numeric": numeric, "categories": categories}
+            features += [f"{name}={level}" for level in categories[name]] + [f"{name}=(other)"]
+    # features: the names of the columns `preprocess` makes, which monitor watches.
+    return {"columns": columns, "numeric": numeric, "categories": categories, "features": features}
 
 
 def _categories(values: np.ndarray) -> np.ndarray:

@@ -31,7 +31,10 @@ from .predictor import Predictor, labels
 
 def describe(state: dict[str, Any], x: np.ndarray) -> dict[str, np.ndarray]:
     """The features drift is measured on, from preprocessed inputs."""
-{%- if modality == "tabular" %}
+{%- if modality == "tabular" and cookiecutter._data %}
+    # Each number column, and each category as the share of rows that hold it.
+    return {name: x[:, index] for index, name in enumerate(state["features"])}
+{%- elif modality == "tabular" %}
     return {name: x[:, index] for index, name in enumerate(state["columns"])}
 {%- elif modality == "image" %}
     # Pixel by pixel is noise; these summarise what a camera or a source change shifts.
