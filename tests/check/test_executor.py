@@ -132,12 +132,18 @@ def test_another_engine_runs_the_same_jobs_and_the_same_scores() -> None:
     engine = InThisProcess()
     report = run_check(load_example("iris"), budget=golden.BUDGET, seed=0, executor=engine)
     # Every isolated job went through the engine: the guards, five candidates' splits (the
-    # network's curve with them), the classical curve's two points, and the repeated passes
-    # of the two compared models when the time left allowed them.
+    # network's curve with them), the classical curve's two points, each family's tuning
+    # with its winner's splits when the time left allowed them, and the repeated passes of
+    # the two compared models when it allowed them.
     first = ["inspect", *["evaluate"] * 5, *["learning_curve"] * 2]
-    assert sorted(engine.started) in (sorted(first), sorted([*first, "evaluate", "evaluate"]))
+    tuned = report.spare_time.families
+    assert sum(f.trials_run > 0 for f in tuned) <= engine.started.count("tune") <= len(tuned)
+    refits = sum(f.tuned_model is not None for f in tuned)
+    started = [job for job in engine.started if job != "tune"]
+    first += ["evaluate"] * refits
+    assert sorted(started) in (sorted(first), sorted([*first, "evaluate", "evaluate"]))
     if report.repeats > 1:
-        assert engine.started.count("evaluate") == 7
+        assert engine.started.count("evaluate") == 7 + refits
     then = golden.load("iris")
     now = golden.essentials(report.to_dict())
     for model, before in then["models"].items():
