@@ -165,7 +165,7 @@ def test_the_search_stops_at_its_deadline(table, monkeypatch) -> None:
     took = time.monotonic() - started
     # Trials of about 0.5 s in 2.5 s: a few, never all forty, and none started late.
     assert 1 <= len(trials) < 40
-    assert took < 2.5 + 1.5  # a loaded machine may slow the last trial
+    assert took < 2.5 + 3.0  # a loaded machine may slow the last trial
 
 
 def test_a_family_the_plan_leaves_no_time_is_reported_so(table) -> None:
