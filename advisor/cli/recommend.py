@@ -16,7 +16,7 @@ import click
 
 from advisor.cli.data_options import DataRequest, data_options
 from advisor.errors import ParameterError
-from advisor.profile import COMPLEXITIES, Profile
+from advisor.profile import COMPLEXITIES, DEPLOYMENTS, PURPOSES, TEAM_FRAMEWORKS, Profile
 from advisor.terms import MODALITIES, TASKS
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ _SHOWN = (
     ("latency_sensitive", "latency-sensitive"),
     ("gpu", "GPU available"),
     ("labelled", "labelled examples"),
+    ("deployment", "runs on"),
+    ("purpose", "purpose"),
+    ("tpu", "TPUs"),
+    ("framework", "team's framework"),
 )
 
 
@@ -73,6 +77,20 @@ _SHOWN = (
     "--labelled/--unlabelled", default=None, help="Labelled examples exist [default: labelled]."
 )
 @click.option(
+    "--deployment",
+    type=click.Choice(DEPLOYMENTS),
+    help="Where the trained model runs [default: server]; names the deep-learning framework.",
+)
+@click.option(
+    "--purpose", type=click.Choice(PURPOSES), help="Research or production [default: production]."
+)
+@click.option("--tpu/--no-tpu", default=None, help="Training runs on Google Cloud TPUs.")
+@click.option(
+    "--framework",
+    type=click.Choice(TEAM_FRAMEWORKS[1:]),
+    help="The deep-learning framework the team already uses: it wins the framework choice.",
+)
+@click.option(
     "--data",
     type=click.Path(path_type=Path),
     help="CSV/Parquet table, .npz (X, y) or image folder: infer the profile from it.",
@@ -91,6 +109,10 @@ def recommend(
     latency_sensitive: bool | None,
     gpu: bool | None,
     labelled: bool | None,
+    deployment: str | None,
+    purpose: str | None,
+    tpu: bool | None,
+    framework: str | None,
     data: Path | None,
     as_json: bool,
     **reading: Any,
@@ -115,6 +137,10 @@ def recommend(
         "latency_sensitive": latency_sensitive,
         "gpu": gpu,
         "labelled": labelled,
+        "deployment": deployment,
+        "purpose": purpose,
+        "tpu": tpu,
+        "framework": framework,
     }
     given = {name: value for name, value in given.items() if value is not None}
     request = DataRequest(path=data, **reading)
@@ -253,6 +279,22 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
             Padding(f"[dim]Source: {escape(rule.source)}[/dim]", (0, 0, 0, 4), expand=False)
         )
     console.print(f"\n[bold]Verdict: {_VERDICT[result.verdict]}.[/bold] {escape(result.reason)}")
+    if result.framework is not None:
+        choice = result.framework
+        console.print(
+            f"[bold]Framework: {escape(choice.label)}[/bold] (--framework {choice.name}). "
+            f"{escape(choice.reason)}",
+            soft_wrap=True,
+        )
+        for rule in choice.rules_fired:
+            console.print(
+                Padding(
+                    f"• [bold]{rule.id}[/bold]: {escape(rule.because)} "
+                    f"[dim]Source: {escape(rule.source)}[/dim]",
+                    (0, 0, 0, 2),
+                    expand=False,
+                )
+            )
     # Whole lines, never wrapped: they end in a command to copy.
     console.print(
         f"Top candidate: {escape(result.top.label)}. {_recipe(result.top)}", soft_wrap=True
@@ -266,7 +308,26 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
                 command += f" --target {shlex.quote(target)}"
         console.print(f"Next: {command}", soft_wrap=True)
     else:
-        console.print(f"Next: {result.top.scaffold_command}", soft_wrap=True)
+        console.print(
+            f"Next: {result.top.scaffold_command}{_framework_flag(result)}", soft_wrap=True
+        )
+
+
+def _framework_flag(result: Recommendation) -> str:
+    """`--framework X` when the framework the rules name is not the recipe's own and can
+    build the top candidate's model."""
+    from advisor.scaffold.recipes import get_recipe
+    from advisor.scaffold.vocabulary import CHOICES, fits
+
+    choice, top, profile = result.framework, result.top, result.profile
+    if choice is None or top.family != "deep_learning":
+        return ""
+    if get_recipe(top.recipe).framework == choice.name or choice.name not in CHOICES["framework"]:
+        return ""
+    model_fits = fits(
+        top.project_model, framework=choice.name, modality=profile.modality, task=profile.task
+    )
+    return f" --framework {choice.name}" if model_fits else ""
 
 
 def _recipe(candidate: Candidate) -> str:
@@ -275,10 +336,7 @@ def _recipe(candidate: Candidate) -> str:
     from advisor.scaffold.vocabulary import building
 
     framework = get_recipe(candidate.recipe).framework
-    line = f"Recipe: {candidate.recipe}, building {building(candidate.project_model, framework)}"
-    if candidate.model == "pretrained_finetune":
-        line += " from scratch (no recipe fine-tunes a pretrained model yet)"
-    return line + "."
+    return f"Recipe: {candidate.recipe}, building {building(candidate.project_model, framework)}."
 
 
 def _format(name: str, value: Any) -> str:

@@ -14,7 +14,14 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.profile import COMPLEXITIES, EXPLANATIONS, Profile
+from advisor.profile import (
+    COMPLEXITIES,
+    DEPLOYMENTS,
+    EXPLANATIONS,
+    PURPOSES,
+    TEAM_FRAMEWORKS,
+    Profile,
+)
 from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS
 
 FAMILIES = MODEL_FAMILIES
@@ -36,8 +43,27 @@ _FIELDS: dict[str, tuple[str, str]] = {
     "latency_sensitive": ("bool", "Predictions must come back in milliseconds."),
     "gpu": ("bool", "A CUDA GPU is available for training."),
     "labelled": ("bool", "Labelled examples exist to train on."),
+    "deployment": ("choice", "Where the trained model runs."),
+    "purpose": ("choice", "What the work is for."),
+    "tpu": ("bool", "Training runs on Google Cloud TPUs."),
+    "framework": ("choice", "The deep-learning framework the team already uses."),
 }
-_CHOICES = {"task": TASKS, "modality": MODALITIES, "complexity": COMPLEXITIES}
+_CHOICES = {
+    "task": TASKS,
+    "modality": MODALITIES,
+    "complexity": COMPLEXITIES,
+    "deployment": DEPLOYMENTS,
+    "purpose": PURPOSES,
+    "framework": TEAM_FRAMEWORKS,
+}
+
+# The deep-learning frameworks the framework rules choose between (words of
+# `advisor scaffold --framework`), with their names for people.
+FRAMEWORKS: dict[str, str] = {
+    "pytorch": "PyTorch",
+    "keras": "TensorFlow/Keras",
+    "jax": "JAX",
+}
 
 # operator -> the field types it applies to, and whether it takes a value
 OPERATORS: dict[str, tuple[frozenset[str], bool]] = {
@@ -163,17 +189,16 @@ CANDIDATES: dict[str, CandidateModel] = {
             "Fine-tuned pretrained model (ResNet- or BERT-style)",
             "deep_learning",
             _ALL,
-            {"image": "image-pytorch", "text": "text-pytorch"},
+            {"image": "image-finetune", "text": "text-finetune"},
         ),
     )
 }
 
 # Candidates whose project builds a model of another name: boosted trees are built with
-# XGBoost, and no recipe fine-tunes a pretrained network yet, so its recipes build the
-# network of their stack from scratch.
+# XGBoost, a pretrained network by the fine-tuning recipes.
 _PROJECT_MODEL = {
     "gradient_boosted_trees": {"tabular": "xgboost"},
-    "pretrained_finetune": {"image": "cnn", "text": "text_nn"},
+    "pretrained_finetune": {"image": "finetune", "text": "finetune"},
 }
 
 # With a GPU, neural stacks scaffold with Lightning where a Lightning recipe exists.

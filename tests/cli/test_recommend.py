@@ -322,12 +322,19 @@ def test_an_interpretable_tree_scaffolds_a_tree() -> None:
     )
 
 
-def test_a_pretrained_candidate_says_its_recipe_trains_from_scratch() -> None:
+def test_a_pretrained_candidate_names_its_fine_tuning_recipe() -> None:
     result = _run("--task", "binary", "--modality", "image", "--rows", "3000")
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
         "Top candidate: Fine-tuned pretrained model (ResNet- or BERT-style). Recipe: "
-        "image-pytorch, building a small CNN in PyTorch from scratch (no recipe fine-tunes a "
-        "pretrained model yet).\n"
-        "Next: advisor scaffold --recipe image-pytorch --model cnn\n"
+        "image-finetune, building a pretrained network, fine-tuned in PyTorch.\n"
+        "Next: advisor scaffold --recipe image-finetune --model finetune\n"
+    )
+    # Complex text: it leads, and the rules cannot settle it without the check.
+    text = _run(
+        "--task", "binary", "--modality", "text", "--rows", "3000", "--complexity", "complex"
+    )
+    assert text.exit_code == 0, text.output
+    assert "Recipe: text-finetune, building a pretrained network, fine-tuned in PyTorch." in (
+        text.output
     )
