@@ -14,6 +14,11 @@ from advisor.errors import ParameterError
 from advisor.terms import MODALITIES, TASKS
 
 COMPLEXITIES = ("simple", "complex", "unknown")
+# Where the trained model runs, what the work is for, and the deep-learning framework the
+# team already uses ("none": no preference): what the framework choice reads.
+DEPLOYMENTS = ("server", "mobile", "edge", "browser")
+PURPOSES = ("production", "research")
+TEAM_FRAMEWORKS = ("none", "pytorch", "keras", "jax")
 
 # Plain-language explanations, shown by the questionnaire next to each choice.
 EXPLANATIONS = {
@@ -31,6 +36,22 @@ EXPLANATIONS = {
         "simple": "The outcome follows the inputs in a roughly straight-line, additive way.",
         "complex": "Interactions, thresholds, hierarchies: experts cannot write it down.",
         "unknown": "You do not know yet; the rules lean on data size and the check.",
+    },
+    "deployment": {
+        "server": "A service or batch job on servers or in the cloud.",
+        "mobile": "Inside a phone app (Android, iOS), on the device.",
+        "edge": "On an embedded or edge device (microcontroller, camera, gateway).",
+        "browser": "In the user's web browser.",
+    },
+    "purpose": {
+        "production": "A model that ships and is maintained.",
+        "research": "Experiments, papers, trying new architectures.",
+    },
+    "framework": {
+        "none": "No preference: the rules choose.",
+        "pytorch": "The team works in PyTorch.",
+        "keras": "The team works in TensorFlow / Keras.",
+        "jax": "The team works in JAX.",
     },
 }
 
@@ -60,6 +81,10 @@ class Profile:
     latency_sensitive: bool = False  # predictions must come back in milliseconds
     gpu: bool = False  # a CUDA GPU is available for training
     labelled: bool = True  # labelled examples exist to train on
+    deployment: str = "server"  # where the trained model runs
+    purpose: str = "production"  # research or production
+    tpu: bool = False  # training runs on Google Cloud TPUs
+    framework: str = "none"  # the deep-learning framework the team already uses
     notes: tuple[str, ...] = field(default=(), compare=False)  # how it was inferred
 
     def __post_init__(self) -> None:
@@ -67,6 +92,9 @@ class Profile:
             ("task", TASKS),
             ("modality", MODALITIES),
             ("complexity", COMPLEXITIES),
+            ("deployment", DEPLOYMENTS),
+            ("purpose", PURPOSES),
+            ("framework", TEAM_FRAMEWORKS),
         ):
             value = getattr(self, name)
             if value not in allowed:

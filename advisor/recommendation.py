@@ -12,7 +12,9 @@ that apply to its task and modality by their summed scores, and decides:
 - otherwise the family of the top candidate, ``classical`` or ``deep_learning``.
 
 Candidates a fired rule prefers come first, by score among themselves; the others follow,
-by score.
+by score. For a deep-learning answer (or ``check``, which may end in one) the framework
+rules name a framework the same way: preferred first (the team's own framework), then by
+score, each with the rules behind it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from advisor.errors import RuleError
 from advisor.profile import Profile
 from advisor.rules.engine import Rule, fired, load_rules
-from advisor.rules.vocabulary import CANDIDATES, GPU_RECIPES, CandidateModel
+from advisor.rules.vocabulary import CANDIDATES, FRAMEWORKS, GPU_RECIPES, CandidateModel
 
 SCHEMA = "advisor.recommendation/1"
 # Points between the best classical and the best deep-learning candidate below which the
@@ -75,6 +77,26 @@ class FiredRule:
 
 
 @dataclass(frozen=True)
+class FrameworkChoice:
+    """The deep-learning framework the rules name, and why."""
+
+    name: str  # pytorch | keras | jax: a word of `advisor scaffold --framework`
+    label: str  # for people: "TensorFlow/Keras"
+    scores: tuple[tuple[str, float], ...]  # every framework, best first
+    rules_fired: tuple[FiredRule, ...]  # the framework rules that fired
+    reason: str  # one sentence: why this framework
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "reason": self.reason,
+            "scores": dict(self.scores),
+            "rules_fired": [r.to_dict() for r in self.rules_fired],
+        }
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """What the rules conclude for a profile. :meth:`to_dict` is ``advisor.recommendation/1``."""
 
@@ -84,6 +106,8 @@ class Recommendation:
     recipe: str
     profile: Profile
     reason: str  # one sentence: why this verdict
+    # For deep-learning answers (and check): the framework to build with; None otherwise.
+    framework: FrameworkChoice | None = None
 
     @property
     def top(self) -> Candidate:
@@ -102,6 +126,7 @@ class Recommendation:
             "rules_fired": [r.to_dict() for r in self.rules_fired],
             "recipe": self.recipe,
             "profile": self.profile.to_dict(),
+            "framework": None if self.framework is None else self.framework.to_dict(),
         }
 
 
@@ -112,7 +137,8 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
     scores = dict.fromkeys(pool, 0.0)
     excluded: set[str] = set()
     fired_rules: list[FiredRule] = []
-    for rule in fired(rules, profile):
+    firing = fired(rules, profile)
+    for rule in firing:
         effect = tuple((model, delta) for model, delta in rule.score if model in pool)
         for model, delta in effect:
             scores[model] += delta
@@ -147,12 +173,69 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
             f"({', '.join(r.id for r in fired_rules)}): fix the knowledge base."
         )
     verdict, reason = _decide(candidates, fired_rules)
+    deep = any(c.family == "deep_learning" for c in candidates)
     return Recommendation(
         verdict=verdict,
         candidates=candidates,
         rules_fired=tuple(fired_rules),
         recipe=candidates[0].recipe,
         profile=profile,
+        reason=reason,
+        framework=choose_framework(firing) if verdict != "classical" and deep else None,
+    )
+
+
+def choose_framework(firing: tuple[Rule, ...]) -> FrameworkChoice:
+    """The framework the fired rules name: one a rule prefers first (the team's own), then
+    the highest summed score; ties go to the earlier of :data:`FRAMEWORKS`."""
+    scores = dict.fromkeys(FRAMEWORKS, 0.0)
+    preferred: dict[str, str] = {}  # framework -> the first rule that prefers it
+    used = []
+    for rule in firing:
+        if not (rule.framework_score or rule.framework_prefer):
+            continue
+        for name, delta in rule.framework_score:
+            scores[name] += delta
+        for name in rule.framework_prefer:
+            preferred.setdefault(name, rule.id)
+        used.append(
+            FiredRule(
+                id=rule.id,
+                because=rule.because,
+                source=rule.source,
+                effect=rule.framework_score,
+                preferred=rule.framework_prefer,
+            )
+        )
+    order = list(FRAMEWORKS)
+    ranked = sorted(
+        FRAMEWORKS, key=lambda name: (name not in preferred, -scores[name], order.index(name))
+    )
+    best, runner_up = ranked[0], ranked[1]
+    if best in preferred:
+        because = next(r.because for r in used if r.id == preferred[best])
+        reason = (
+            f"Rule {preferred[best]} puts {FRAMEWORKS[best]} first, whatever the scores: {because}"
+        )
+        by_score = max(FRAMEWORKS, key=lambda name: (scores[name], -order.index(name)))
+        if by_score != best:
+            reason += f" Without it the rules would choose {FRAMEWORKS[by_score]}."
+    elif scores[best] == scores[runner_up]:
+        reason = (
+            f"No rule separates {FRAMEWORKS[best]} from {FRAMEWORKS[runner_up]}; "
+            f"{FRAMEWORKS[best]} is the default."
+        )
+    else:
+        gap = scores[best] - scores[runner_up]
+        reason = (
+            f"{FRAMEWORKS[best]} scores {gap:g} point{'' if gap == 1 else 's'} above "
+            f"{FRAMEWORKS[runner_up]}."
+        )
+    return FrameworkChoice(
+        name=best,
+        label=FRAMEWORKS[best],
+        scores=tuple((name, round(scores[name], 2)) for name in ranked),
+        rules_fired=tuple(used),
         reason=reason,
     )
 

@@ -191,7 +191,9 @@ def test_json_form_is_stable() -> None:
         "rules_fired",
         "recipe",
         "profile",
+        "framework",  # an addition: null for a classical answer
     ]
+    assert data["framework"] is None
     assert data["schema"] == SCHEMA == "advisor.recommendation/1"
     assert data["candidates"][0] == {
         "model": "gradient_boosted_trees",

@@ -15,7 +15,9 @@ from advisor.profile import Profile
 PROBLEM_FIELDS = ("task", "modality", "complexity")
 SIZE_FIELDS = ("rows", "features")
 CONSTRAINT_FIELDS = ("interpretable", "latency_sensitive", "gpu")
-QUESTION_FIELDS = PROBLEM_FIELDS + SIZE_FIELDS + CONSTRAINT_FIELDS
+# What the choice of a deep-learning framework reads.
+FRAMEWORK_FIELDS = ("deployment", "purpose", "tpu", "framework")
+QUESTION_FIELDS = PROBLEM_FIELDS + SIZE_FIELDS + CONSTRAINT_FIELDS + FRAMEWORK_FIELDS
 # What data tells better than a guess: taken into the answers when data is read.
 DATA_FIELDS = ("task", "modality", "rows", "features")
 
@@ -50,7 +52,9 @@ def profile_rows(
             "meaning": vocabulary.get(key, {}).get("description", ""),
         }
         for key, value in profile.to_dict().items()
-        if key != "notes" and value is not None and key not in (*CONSTRAINT_FIELDS, "labelled")
+        if key != "notes"
+        and value is not None
+        and key not in (*CONSTRAINT_FIELDS, *FRAMEWORK_FIELDS, "labelled")
     ]
 
 

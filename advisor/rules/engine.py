@@ -16,8 +16,11 @@ A rule file is YAML with a top-level ``rules:`` list. Each rule is plain data::
 ``all``/``any`` blocks. ``effect`` may ``score`` candidates up or down, ``exclude`` them,
 ``prefer`` some (they are ranked ahead of every other candidate, whatever the scores: a
 constraint such as interpretability is not one more piece of evidence to be outweighed),
-and set ``verdict: check`` (the rules cannot decide; measure). Everything is checked at
-load time against :mod:`advisor.rules.vocabulary`; nothing is evaluated as code.
+and set ``verdict: check`` (the rules cannot decide; measure). For deep-learning answers,
+``framework_score`` scores the frameworks (PyTorch, TensorFlow/Keras, JAX) and
+``framework_prefer`` ranks some ahead of the others, as ``score`` and ``prefer`` do for
+models. Everything is checked at load time against :mod:`advisor.rules.vocabulary`;
+nothing is evaluated as code.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from advisor.rules import vocabulary as vocab
 from advisor.terms import suggest
 
 RULE_KEYS = ("id", "when", "effect", "because", "source")
-EFFECT_KEYS = ("score", "exclude", "prefer", "verdict")
+EFFECT_KEYS = ("score", "exclude", "prefer", "verdict", "framework_score", "framework_prefer")
 EFFECT_VERDICTS = ("check",)
 BLOCKS = ("all", "any")
 TEST_KEYS = ("field", "op", "value")
@@ -102,6 +105,9 @@ class Rule:
     source: str
     file: str
     prefer: tuple[str, ...] = ()  # ranked ahead of every candidate the rule does not name
+    # The same two effects on the deep-learning frameworks (vocabulary.FRAMEWORKS).
+    framework_score: tuple[tuple[str, float], ...] = ()
+    framework_prefer: tuple[str, ...] = ()
 
     def fires(self, profile: Profile) -> bool:
         return self.when.holds(profile)
@@ -173,12 +179,15 @@ def _parse_rule(raw: Any, path: Path, index: int) -> Rule:
             raise RuleError(f"{where}: '{key}' must be a non-empty sentence.")
     when = _parse_condition(raw["when"], where)
     score, exclude, prefer, verdict = _parse_effect(raw["effect"], where)
+    framework_score, framework_prefer = _parse_framework_effect(raw["effect"], where)
     return Rule(
         id=rule_id,
         when=when,
         score=score,
         exclude=exclude,
         prefer=prefer,
+        framework_score=framework_score,
+        framework_prefer=framework_prefer,
         verdict=verdict,
         because=" ".join(raw["because"].split()),
         source=" ".join(raw["source"].split()),
@@ -298,6 +307,30 @@ def _parse_effect(
             "a rule can only ask for 'check'."
         )
     return tuple(score), tuple(models["exclude"]), tuple(models["prefer"]), verdict
+
+
+def _parse_framework_effect(
+    raw: Mapping[str, Any], where: str
+) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+    frameworks = tuple(vocab.FRAMEWORKS)
+    raw_score = raw.get("framework_score", {})
+    listed = raw.get("framework_prefer", [])
+    if not isinstance(raw_score, Mapping):
+        raise RuleError(f"{where}: 'framework_score' must map frameworks to numbers.")
+    if not isinstance(listed, list):
+        raise RuleError(f"{where}: 'framework_prefer' must be a list of frameworks.")
+    for name in [*raw_score, *listed]:
+        if name not in frameworks:
+            raise RuleError(
+                f"{where}: unknown framework '{name}'{suggest(str(name), frameworks)}; "
+                f"expected one of {', '.join(frameworks)}."
+            )
+    score = []
+    for name, delta in raw_score.items():
+        if isinstance(delta, bool) or not isinstance(delta, (int, float)) or delta == 0:
+            raise RuleError(f"{where}: the framework score for '{name}' must be a non-zero number.")
+        score.append((name, float(delta)))
+    return tuple(score), tuple(listed)
 
 
 def _check_model(model: Any, where: str) -> None:

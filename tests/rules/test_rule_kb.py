@@ -21,7 +21,8 @@ def test_every_rule_file_loads(path) -> None:
     for rule in rules:
         assert rule.because.endswith("."), rule.id
         assert len(rule.source) > 10, rule.id
-        assert rule.score or rule.exclude or rule.verdict, rule.id
+        effects = (rule.score, rule.exclude, rule.verdict, rule.framework_score)
+        assert any(effects) or rule.framework_prefer, rule.id
 
 
 def test_the_knowledge_base_loads_as_a_whole_with_unique_ids() -> None:

@@ -27,3 +27,6 @@ def draw() -> None:
         st.subheader("Size", divider="gray")
         for field in q.SIZE_FIELDS:
             question(field, where="p")
+        st.subheader("If deep learning: the framework", divider="gray")
+        for field in q.FRAMEWORK_FIELDS:
+            question(field, where="p")

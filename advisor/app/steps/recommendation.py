@@ -46,3 +46,10 @@ def draw() -> None:
     st.markdown(f"**Why: {len(recommendation.rules_fired)} rule(s) fired**")
     for rule in recommendation.rules_fired:
         st.markdown(f"- **{rule.id}** — {rule.because}  \n  *Source: {rule.source}*")
+    choice = recommendation.framework
+    if choice is not None:
+        st.subheader(f"Framework: {choice.label}", divider="gray")
+        st.write(choice.reason)
+        st.caption("Scores: " + " · ".join(f"{name} {score:+g}" for name, score in choice.scores))
+        for rule in choice.rules_fired:
+            st.markdown(f"- **{rule.id}** — {rule.because}  \n  *Source: {rule.source}*")
