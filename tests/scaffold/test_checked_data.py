@@ -275,3 +275,31 @@ def test_a_report_on_an_example_has_no_source(tmp_path: Path) -> None:
 
     assert FeasibilityReport.from_dict(REPORT).source is None
     assert FeasibilityReport.from_dict({**REPORT, "source": None}).source is None
+
+
+def test_generated_code_on_checked_data_passes_ruff(tmp_path: Path) -> None:
+    """The files whose code changes with the data, rendered for each kind of input."""
+    from advisor.data import load_dataset
+    from advisor.scaffold.generate import scaffold_project
+
+    inputs = [
+        (churn_csv(tmp_path), {"target": "churned"}, "tabular-pytorch"),
+        (shapes_folder(tmp_path), {}, "image-lightning"),
+        (reviews_csv(tmp_path), {"target": "topic", "text_column": "review"}, "text-sklearn"),
+    ]
+    files = []
+    for data, reading, recipe in inputs:
+        source = load_dataset(data, **reading).source
+        project = scaffold_project(
+            recipe, versioning="none", name=recipe, output_dir=tmp_path / "out", data=source
+        ).path
+        package = project / recipe.replace("-", "_")
+        files += [package / name for name in ("data.py", "batch.py", "monitor.py", "serve.py")]
+        files += [project / "tests" / "test_pipeline.py", project / "tests" / "test_lifecycle.py"]
+    ruff = Path(sys.executable).with_name("ruff")
+    done = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--select", "E,F,W,I,B,UP", "--line-length", "100",
+         *map(str, files)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
