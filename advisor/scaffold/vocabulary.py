@@ -52,9 +52,10 @@ MODELS: dict[str, ModelSpec] = {
     "text_nn": ModelSpec(
         "a bag-of-tokens network", NEURAL_FRAMEWORKS, modalities=("text",), staged=True
     ),
-    # A Hugging Face checkpoint with a new head, trained in train.py's PyTorch loop.
+    # A Hugging Face checkpoint with a new head, trained in train.py's PyTorch loop; like
+    # the other image and text starters it classifies (INCOMPATIBLE refuses regression).
     "finetune": ModelSpec(
-        "a pretrained network, fine-tuned", ("pytorch",), _CLASSIFY, ("image", "text"),
+        "a pretrained network, fine-tuned", ("pytorch",), modalities=("image", "text"),
         staged=True,
     ),
 }  # fmt: skip
