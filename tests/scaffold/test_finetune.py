@@ -215,6 +215,28 @@ def test_a_checkpoint_neither_local_nor_cached_offline_is_one_error_line(
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
 
 
+def test_without_a_network_loading_stays_local_and_a_missing_checkpoint_is_an_error(
+    checkpoints: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = scaffold("text", tmp_path, "ft-no-network")
+    pretrained = module(package(project, monkeypatch), "pretrained")
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    hosts = []
+
+    def unreachable(address: tuple[str, int], timeout: float) -> None:
+        hosts.append(address)
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(pretrained.socket, "create_connection", unreachable)
+    assert pretrained.offline() and hosts == [("huggingface.co", 443)]
+    # A local folder loads without the network; a Hub name outside the cache cannot.
+    folder = str(checkpoints["text"])
+    assert pretrained.locate(folder) == (folder, True)
+    with pytest.raises(SystemExit, match=r"^Error: checkpoint 'acme/absent' is not local and "):
+        pretrained.locate("acme/absent")
+
+
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_on_a_gpu_the_image_recipe_trains_in_mixed_precision(
