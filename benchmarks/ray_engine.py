@@ -13,9 +13,9 @@ every model that ran to its end on both engines scored the same.
 
 Part ``nodes``: rows checked per budget on a cluster of one node against two (one CPU
 each, started on 127.0.0.1 as the tests start theirs), on a generated 200,000-row table.
-The row cap grows with the cluster's CPUs through the proposed hook
-(``RayExecutor.row_scale``, patched into the runner's sampling here): the table shows the
-rows each cluster checked and whether its models still finished in the budget.
+The row cap grows with the cluster's CPUs (the executor's ``row_scale()``, which the
+runner's sampling multiplies its rate by): the table shows the rows each cluster checked and
+whether its models still finished in the budget.
 
 Each run is a process of its own, so that one engine's processes and imports do not
 favour the next.
@@ -59,7 +59,7 @@ def dataset(name: str) -> Any:
     )
 
 
-def one_run(engine: str, address: str | None, name: str, budget: float, scale: bool) -> None:
+def one_run(engine: str, address: str | None, name: str, budget: float) -> None:
     """One check in this process; prints what it measured as one JSON line."""
     from advisor.check import runner
     from advisor.check.engines import make_executor
@@ -67,21 +67,12 @@ def one_run(engine: str, address: str | None, name: str, budget: float, scale: b
     data = dataset(name)  # read before the clock, as in every run
     started = time.monotonic()
     executor = make_executor(engine, address=address)
-    if scale:
-        sample = runner.sample_for_budget
-
-        def scaled(dataset: Any, *, budget: float, seed: int, seconds: float | None = None):
-            # The proposed hook: the row cap is linear in seconds, so scaling them scales it.
-            factor = executor.row_scale()
-            return sample(dataset, budget=budget, seed=seed, seconds=(seconds or budget) * factor)
-
-        runner.sample_for_budget = scaled
     executor.warm_up()
     ready = time.monotonic() - started
     report = runner.run_check(data, budget=budget, seed=0, started=started, executor=executor)
     wall = time.monotonic() - started
     info = executor.info()
-    getattr(executor, "close", lambda: None)()
+    executor.close()
     out = report.to_dict()
     print(
         json.dumps(
@@ -110,12 +101,10 @@ def settled(model: dict[str, Any]) -> bool:
     return ran_to_its_end(model)
 
 
-def measure(engine: str, name: str, budget: float, *, address: str | None = None, scale=False):
+def measure(engine: str, name: str, budget: float, *, address: str | None = None):
     command = [sys.executable, str(HERE), "--one", engine, name, "--budget", str(budget)]
     if address:
         command += ["--address", address]
-    if scale:
-        command.append("--scale")
     out = subprocess.run(command, capture_output=True, text=True, env=environment())
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if out.returncode or not lines:
@@ -161,9 +150,9 @@ def nodes(budget: float, name: str) -> None:
     os.environ.update(environment())
     cluster = Cluster(Path(tempfile.mkdtemp(prefix="advisor-ray-bench-")))
     try:
-        runs = [measure("ray", name, budget, address=cluster.address, scale=True)]
+        runs = [measure("ray", name, budget, address=cluster.address)]
         cluster.add_node()
-        runs.append(measure("ray", name, budget, address=cluster.address, scale=True))
+        runs.append(measure("ray", name, budget, address=cluster.address))
     finally:
         cluster.stop()
     for run in runs:
@@ -181,10 +170,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=["breast_cancer", "gen_50k"])
     parser.add_argument("--one", nargs=2, metavar=("ENGINE", "DATA"), help=argparse.SUPPRESS)
     parser.add_argument("--address", help=argparse.SUPPRESS)
-    parser.add_argument("--scale", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        one_run(args.one[0], args.address, args.one[1], args.budget, args.scale)
+        one_run(args.one[0], args.address, args.one[1], args.budget)
         return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if args.part in ("overhead", "both"):

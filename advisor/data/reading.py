@@ -38,7 +38,10 @@ CHUNK_ROWS = 200_000  # rows read at a time from a big CSV, to bound memory whil
 # frames hold. A gzip file's size on disk understates its rows, so it streams from a tenth.
 STREAM_BYTES = 64 * 1024 * 1024
 GZIP_SHARE = 10
-BLOCK_BYTES = 8 * 1024 * 1024  # bytes pyarrow parses at a time: one batch of a stream
+# Bytes pyarrow parses at a time. Its CSV reader holds a few dozen blocks ahead of the
+# sampling, so the block size, not the file's, sets the memory a stream takes.
+BLOCK_BYTES = 1024 * 1024
+READAHEAD = 1  # batches the scanner readies ahead of the sampling
 # The text encodings a CSV is read in, in this order, with the names people know them by.
 # UTF-8 comes first: Windows-1252 decodes almost any bytes, so it would misread UTF-8 text.
 # Windows-1252 agrees with Latin-1 on every printable character and adds €, „ and the like
@@ -154,7 +157,8 @@ def _stream_csv(path: Path, sep: str, max_rows: int, seed: int) -> tuple[bytes, 
     try:
         names = ds.dataset(path, format=csv_format).schema.names
         raw = pa.schema([(name, pa.binary()) for name in names])
-        batches = ds.dataset(path, format=csv_format, schema=raw).to_batches()
+        dataset = ds.dataset(path, format=csv_format, schema=raw)
+        batches = dataset.to_batches(batch_readahead=READAHEAD, fragment_readahead=1)
         header = pa.Table.from_batches([], schema=raw)
         first = next((b for b in batches if b.num_rows), None)
         if first is not None:
@@ -178,9 +182,10 @@ def _read_parquet_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[
         frame = file.read().to_pandas()
         return frame, len(frame)
     dataset = ds.dataset(path, format="parquet")
-    kept, total = _sample_batches(
-        dataset.to_batches(batch_size=CHUNK_ROWS), max_rows, seed, schema=dataset.schema
+    batches = dataset.to_batches(
+        batch_size=CHUNK_ROWS, batch_readahead=READAHEAD, fragment_readahead=1
     )
+    kept, total = _sample_batches(batches, max_rows, seed, schema=dataset.schema)
     return kept.to_pandas(), total
 
 
