@@ -143,7 +143,7 @@ def verify_source(source: DataSource, *, where: str = "the report") -> None:
     path = Path(source.path)
     if not path.exists():
         raise DataError(
-            f"{path}, the data {where} was checked on, is no longer there: put it back, or run "
+            f"{path}, the data {where} was made from, is no longer there: put it back, or run "
             "'advisor check' again on the data where it is now and scaffold from that report."
         )
     if content_hash(path) != source.sha256:

@@ -244,7 +244,7 @@ def render(
     if target.exists() and not target.is_dir():
         raise ScaffoldError(f"{str(target)!r} exists and is a file; choose {elsewhere}")
     if answers.data:
-        check_data(answers.data, where="the project's answers" if replaying else "the report")
+        check_data(answers.data, where="the project's answers file" if replaying else "the report")
     _check_writable(out)
     created = _first_missing(out)
     try:

@@ -202,6 +202,14 @@ def test_prepare_refuses_data_changed_after_the_check(tmp_path: Path) -> None:
         f"{sha256_of(data)[:12]}..., expected {params['data']['sha256'][:12]}...): restore it, "
         "or run `advisor check` on the new data and scaffold the project again from that report"
     ]
+    # Regenerating the project from its answers refuses the changed data too.
+    again = tmp_path / "again"
+    assert _refused("scaffold", "--replay", str(project), "--output-dir", str(again)) == (
+        f"Error: {data.resolve()} has changed since the project's answers file was written "
+        "(its content hash differs): run 'advisor check' again on it and scaffold from the new "
+        "report."
+    )
+    assert not again.exists()
 
 
 def _refused(*args: str) -> str:
@@ -229,7 +237,7 @@ def test_a_report_whose_data_moved_or_changed_is_refused(what: str, tmp_path: Pa
     if what == "moved":
         data.rename(tmp_path / "elsewhere.csv")
         expected = (
-            f"Error: {data}, the data the report was checked on, is no longer there: put it back, "
+            f"Error: {data}, the data the report was made from, is no longer there: put it back, "
             "or run 'advisor check' again on the data where it is now and scaffold from that "
             "report."
         )
