@@ -34,8 +34,10 @@ TABLE_SUFFIXES = {
 SNIFF_BYTES = 64 * 1024  # bytes read to detect binary data and the column separator
 CHUNK_ROWS = 200_000  # rows read at a time from a big CSV, to bound memory while sampling
 # A CSV bigger than this on disk is sampled by streaming it through pyarrow datasets rather
-# than pandas' chunks: the kept rows stay raw bytes until the end, a fraction of what parsed
-# frames hold. A gzip file's size on disk understates its rows, so it streams from a tenth.
+# than pandas' chunks: pandas infers each chunk's types on its own (a column can be numbers
+# in one chunk and text in the next), while the stream keeps raw cells and pandas parses the
+# kept rows in one go, as it parses a small file. A gzip file's size on disk understates its
+# rows, so it streams from a tenth.
 STREAM_BYTES = 64 * 1024 * 1024
 GZIP_SHARE = 10
 # Bytes pyarrow parses at a time. Its CSV reader holds a few dozen blocks ahead of the

@@ -124,3 +124,18 @@ def test_small_files_do_not_stream(files, monkeypatch) -> None:
     assert files["csv"].stat().st_size < reading.STREAM_BYTES
     data = load_dataset(files["csv"], target="target", max_rows=CAP, seed=3, describe=False)
     assert data.X["row"].tolist() == _smallest_keys(3).tolist()
+
+
+def test_a_column_that_turns_to_text_late_streams_as_a_whole_read_reads_it(
+    tmp_path, batches, monkeypatch
+) -> None:
+    # pandas' chunks would type each chunk alone: numbers first, then a mix of numbers and
+    # text in one column. The stream parses the kept rows in one go.
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 3)
+    path = tmp_path / "late.csv"
+    path.write_text("v,target\n" + "".join(f"{i},{i % 2}\n" for i in range(9)) + "n/k,1\n")
+    streamed = load_dataset(path, max_rows=50, seed=0, describe=False)
+    whole = load_dataset(path, describe=False)
+    assert batches == [10]
+    pd.testing.assert_frame_equal(streamed.X, whole.X)
+    assert {type(v) for v in streamed.X["v"]} == {str}
