@@ -46,7 +46,7 @@ class Machine:
     cores: int  # logical cores (of every node, on a cluster)
     engine: str = "local"  # "local" or "ray"
     nodes: int = 1
-    busy: bool = False  # other work kept every core busy while the check ran
+    busy: bool = False  # other work kept every core busy as the check finished
 
     def words(self) -> str:
         if self.engine == "ray":
