@@ -29,8 +29,23 @@ ROOT = "."
 class Classifier(nn.Module):
     """A Hugging Face classifier behind the tensor-in, logits-out interface of the other
     networks, so that train, predict, serve and tune treat it like them."""
+{%- if image %}
 
-    def __init__(self, model: nn.Module, backbone: nn.Module, **inputs: Any) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        backbone: nn.Module,
+        *,
+        size: int | tuple[int, int],
+        channels: int,
+        mean: list[float],
+        std: list[float],
+    ) -> None:
+        """`size`, `channels`, `mean` and `std`: the input the checkpoint was trained on."""
+{%- else %}
+
+    def __init__(self, model: nn.Module, backbone: nn.Module) -> None:
+{%- endif %}
         super().__init__()
         self.model = model
         # After the warm-up, what trains: everything, or the adapters and the head (LoRA).
@@ -38,13 +53,11 @@ class Classifier(nn.Module):
         backbone_ids = {id(p) for p in backbone.parameters()}
         self.backbone = {name for name, p in self.named_parameters() if id(p) in backbone_ids}
 {%- if image %}
-        size = inputs["size"]
         self.size = (size, size) if isinstance(size, int) else tuple(size)
-        self.channels = inputs["channels"]
+        self.channels = channels
         # Buffers, not parameters: they move with the model to the GPU and are not trained.
-        mean, std = (torch.tensor(inputs[key]).view(1, -1, 1, 1) for key in ("mean", "std"))
-        self.register_buffer("mean", mean, persistent=False)
-        self.register_buffer("std", std, persistent=False)
+        self.register_buffer("mean", torch.tensor(mean).view(1, -1, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(std).view(1, -1, 1, 1), persistent=False)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Images (N x C x H x W in [0, 1]) to logits: grey images get the checkpoint's
