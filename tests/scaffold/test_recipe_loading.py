@@ -62,7 +62,7 @@ def write(folder: Path, data: object, stem: str = "my-stack") -> Path:
         (
             {"tracking": "mlfow"},
             "my-stack.yaml (my-stack): unknown tracking 'mlfow' (did you mean 'mlflow'?); "
-            "expected one of tensorboard, mlflow, wandb, none",
+            "expected one of tensorboard, mlflow, wandb, neptune, none",
         ),
         (
             {"modality": "audio"},
