@@ -183,7 +183,10 @@ def _read_parquet_sampled(path: Path, max_rows: int | None, seed: int) -> tuple[
     if max_rows is None or file.metadata.num_rows <= max_rows:
         frame = file.read().to_pandas()
         return frame, len(frame)
-    dataset = ds.dataset(path, format="parquet")
+    # Without pre-buffering, a row group's columns are read as they are decoded rather than
+    # all at once: a stream holds about one row group (the writer's choice) at a time.
+    options = ds.ParquetFragmentScanOptions(pre_buffer=False)
+    dataset = ds.dataset(path, format=ds.ParquetFileFormat(default_fragment_scan_options=options))
     batches = dataset.to_batches(
         batch_size=CHUNK_ROWS, batch_readahead=READAHEAD, fragment_readahead=1
     )
