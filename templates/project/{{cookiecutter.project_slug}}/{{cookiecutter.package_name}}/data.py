@@ -342,24 +342,47 @@ def _missing(values: Any) -> np.ndarray:
     return pd.isna(pd.Series(list(values), dtype=object)).to_numpy()
 
 
+def _days(values: np.ndarray, origin: str) -> np.ndarray:
+    """Dates as days since `origin` (NaN where a value is missing or not a date)."""
+    import pandas as pd
+
+    dates = pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce", utc=True,
+                           format="mixed")  # fmt: skip
+    return ((dates - pd.Timestamp(origin, tz="UTC")) / pd.Timedelta(days=1)).to_numpy(
+        dtype=np.float64
+    )
+
+
+def _is_dates(present: np.ndarray) -> bool:
+    return bool(len(present)) and not np.isnan(_days(present, "1970-01-01")).any()
+
+
+def _number_stats(numbers: np.ndarray) -> dict[str, float]:
+    """The median that fills a missing value, and the scaling of the filled numbers."""
+    present = numbers[~np.isnan(numbers)]
+    median = float(np.median(present)) if len(present) else 0.0
+    filled = np.where(np.isnan(numbers), median, numbers)
+    return {"median": median, "mean": float(filled.mean()), "std": float(filled.std()) + 1e-8}
+
+
 def fit_preprocessing(x: np.ndarray, columns: list[str]) -> dict[str, Any]:
     """From the training rows only: which columns are numbers (every value that is there
-    reads as one) and which are categories; for numbers the median that fills a missing
-    value and the scaling; for categories the most frequent ones (a missing value is the
-    category "missing")."""
-    numeric, categories, features = {}, {}, []
+    reads as one), dates (every value reads as one: days since the earliest) and
+    categories; for numbers and dates the median that fills a missing value and the
+    scaling; for categories the most frequent ones (a missing value is "missing")."""
+    numeric, dates, categories, features = {}, {}, {}, []
     for index, name in enumerate(columns):
         values = x[:, index]
         present = values[~_missing(values)]
-        if all(_is_number(value) for value in present):
-            numbers = present.astype(np.float64)
-            median = float(np.median(numbers)) if len(numbers) else 0.0
-            filled = np.where(_missing(values), median, values).astype(np.float64)
-            numeric[name] = {
-                "median": median,
-                "mean": float(filled.mean()),
-                "std": float(filled.std()) + 1e-8,
-            }
+        if not all(_is_number(value) for value in present) and _is_dates(present):
+            earliest = _days(present, "1970-01-01").min()
+            origin = str(np.datetime64("1970-01-01") + np.timedelta64(int(earliest), "D"))
+            dates[name] = {"origin": origin, **_number_stats(_days(values, origin))}
+            features.append(name)
+        elif all(_is_number(value) for value in present):
+            numeric[name] = _number_stats(
+                np.where(_missing(values), np.nan, values).astype(np.float64)
+            )
             features.append(name)
         else:
             labels = _categories(values)
@@ -368,7 +391,13 @@ def fit_preprocessing(x: np.ndarray, columns: list[str]) -> dict[str, Any]:
             categories[name] = sorted(kept[order].tolist())
             features += [f"{name}={level}" for level in categories[name]] + [f"{name}=(other)"]
     # features: the names of the columns `preprocess` makes, which monitor watches.
-    return {"columns": columns, "numeric": numeric, "categories": categories, "features": features}
+    return {
+        "columns": columns,
+        "numeric": numeric,
+        "dates": dates,
+        "categories": categories,
+        "features": features,
+    }
 
 
 def _categories(values: np.ndarray) -> np.ndarray:
@@ -390,6 +419,11 @@ def preprocess(state: dict[str, Any], x: np.ndarray) -> np.ndarray:
             )
             numbers = np.where(np.isnan(numbers), stats["median"], numbers)
             parts.append(((numbers - stats["mean"]) / stats["std"])[:, None])
+        elif name in state["dates"]:
+            stats = state["dates"][name]
+            days = _days(values, stats["origin"])
+            days = np.where(np.isnan(days), stats["median"], days)
+            parts.append(((days - stats["mean"]) / stats["std"])[:, None])
         else:
             levels = np.asarray(state["categories"][name], dtype=str)
             one_hot = _categories(values)[:, None] == levels[None, :]
