@@ -246,6 +246,9 @@ def test_the_cluster_scores_the_study_as_the_local_engine(cluster) -> None:
     assert time.monotonic() - started <= 1.1 * 60.0
     assert info == EngineInfo(engine="ray", workers=2, cpus=2)
     assert scale == 1.0  # two CPUs: the rows of the local engine's two lanes
+    assert report.engine == info  # the report says what ran it
+    assert report.to_dict()["engine"] == {"engine": "ray", "workers": 2, "cpus": 2}
+    validate(report.to_dict())
     # Same seed, same rows: the same folds, and every model that ran to its end scores as
     # the local engine scored it (golden/wine.json).
     assert_as_measured_before(report, "wine")
@@ -334,6 +337,8 @@ def test_a_node_killed_mid_run_loses_its_jobs_and_the_study_finishes(
     try:
         with make_executor("ray", address=cluster.address) as executor:
             assert executor.info().workers == 3
+            # A third one-CPU node: half as many rows again as the two-node cluster.
+            assert executor.row_scale() == 1.5
             threading.Thread(target=kill_once_it_runs_a_job, daemon=True).start()
             report = runner.run_check(
                 _small_table(), budget=budget, started=started, executor=executor
