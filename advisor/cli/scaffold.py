@@ -158,6 +158,11 @@ def scaffold(
         force=force,
     )
     _done(done, started)
+    if baseline is not None and baseline.source is not None and done.answers.data is None:
+        click.echo(
+            f"Trains on demo data: a project cannot read {baseline.source.kind} input such as "
+            f"{baseline.source.path} yet; save it as a CSV table or a folder of images."
+        )
 
 
 def _choices(options: dict) -> dict[str, str | None]:

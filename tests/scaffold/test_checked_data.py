@@ -311,3 +311,19 @@ def test_generated_code_on_checked_data_passes_ruff(tmp_path: Path) -> None:
         capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout
+
+
+def test_a_report_on_an_npz_scaffolds_with_demo_data_and_says_why(tmp_path: Path) -> None:
+    data = tmp_path / "arrays.npz"
+    np.savez(data, X=np.random.default_rng(0).normal(size=(40, 3)), y=np.arange(40) % 2)
+    report = _report_on(data, tmp_path)
+    printed = advise(
+        *("scaffold", "--from-report", str(report), "--output-dir", str(tmp_path / "out")),
+        *("--name", "p", "--no-input", "--versioning", "none"),
+    )
+    assert printed.splitlines()[-1] == (
+        f"Trains on demo data: a project cannot read npz input such as {data.resolve()} yet; "
+        "save it as a CSV table or a folder of images."
+    )
+    params = yaml.safe_load((tmp_path / "out" / "p" / "params.yaml").read_text())
+    assert "sha256" not in params["data"] and params["data"]["rows"] == 600
