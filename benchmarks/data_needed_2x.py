@@ -147,6 +147,12 @@ def run_one(name: str, size: str, budget: float) -> dict:
         "outcome": report.outcome,
         "families": families,
         "scores": {m.name: m.score for m in report.models},
+        "best": {
+            "classical": report.best_classical.name if report.best_classical else None,
+            "deep_learning": (
+                report.best_deep_learning.name if report.best_deep_learning else None
+            ),
+        },
         "cut_short": [m.name for m in report.models if m.deadline_stops.any],
         "wall": round(time.monotonic() - started, 1),
     }
@@ -174,7 +180,12 @@ def compare(one: dict, two: dict) -> list[dict]:
         if f is None:
             rows.append({"dataset": one["name"], "family": family, "note": "not measured"})
             continue
-        measured = two["scores"].get(f["model"])
+        # The same model at 2x; else the family's best there (the check picks its network
+        # by the training rows, so a network may change between the two runs).
+        at_2x = f["model"]
+        if two["scores"].get(at_2x) is None:
+            at_2x = two.get("best", {}).get(family) or at_2x
+        measured = two["scores"].get(at_2x)
         row = {
             "dataset": one["name"],
             "family": family,
@@ -185,6 +196,8 @@ def compare(one: dict, two: dict) -> list[dict]:
             "measured": measured,
             "note": "" if f["status"] == "ok" else f["status"],
         }
+        if at_2x != f["model"]:
+            row["note"] = (row["note"] + ", " if row["note"] else "") + f"2x: {at_2x}"
         if f["model"] in one["cut_short"] + two["cut_short"]:
             row["note"] = (row["note"] + ", " if row["note"] else "") + "cut short by its deadline"
         if f["predicted"] is not None and measured is not None:
@@ -196,6 +209,9 @@ def compare(one: dict, two: dict) -> list[dict]:
                 error=score - measured,
                 inside=min(low, high) <= measured <= max(low, high),
             )
+        if f["status"] == "flat" and measured is not None and row["score_1x"] is not None:
+            # A flat curve's claim: more data leaves the score where it is.
+            row.update(predicted=row["score_1x"], flat=True, error=row["score_1x"] - measured)
         rows.append(row)
     return rows
 
@@ -214,25 +230,32 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         interval = f"{r['low']:.4f} to {r['high']:.4f}" if "low" in r else "-"
         inside = "-" if "inside" not in r else ("yes" if r["inside"] else "NO")
+        predicted = _num(r.get("predicted")) + (" (flat)" if r.get("flat") else "")
         error = f"{r['error']:+.4f}" if "error" in r else "-"
         cells = (
             r["dataset"], r["family"].replace("_", " "), r.get("model", "-"),
-            str(r.get("rows", "-")), _num(r.get("score_1x")), _num(r.get("predicted")),
+            str(r.get("rows", "-")), _num(r.get("score_1x")), predicted,
             interval, _num(r.get("measured")), error, inside, r.get("note", ""),
         )  # fmt: skip
         print("| " + " | ".join(cells) + " |")
-    scored = [r for r in rows if "error" in r]
-    if not scored:
-        print("\nno curve was carried forward")
-        return
-    errors = [abs(r["error"]) for r in scored]
-    naive = [abs(r["score_1x"] - r["measured"]) for r in scored if r["score_1x"] is not None]
-    inside = sum(r["inside"] for r in scored)
-    print(
-        f"\n{len(scored)} predictions of {len(rows)} rows: median |error| {median(errors):.4f} "
-        f"(no change from 1x: {median(naive):.4f}); inside the 80 % interval {inside}/"
-        f"{len(scored)}"
-    )
+    scored = [r for r in rows if "inside" in r]
+    flat = [r for r in rows if r.get("flat")]
+    if scored:
+        errors = [abs(r["error"]) for r in scored]
+        naive = [abs(r["score_1x"] - r["measured"]) for r in scored if r["score_1x"] is not None]
+        inside = sum(r["inside"] for r in scored)
+        print(
+            f"\n{len(scored)} curves carried forward of {len(rows)} rows: median |error| "
+            f"{median(errors):.4f} (no change from 1x: {median(naive):.4f}); inside the 80 % "
+            f"interval {inside}/{len(scored)}"
+        )
+    else:
+        print(f"\nno curve of {len(rows)} rows was carried forward")
+    if flat:
+        print(
+            f"{len(flat)} curves called flat: median |2x - 1x| "
+            f"{median(abs(r['error']) for r in flat):.4f}"
+        )
 
 
 def main() -> None:
@@ -248,7 +271,9 @@ def main() -> None:
         print(json.dumps(run_one(args.one, args.size, args.budget)))
         return
     if args.table:
-        print_table(json.loads(args.table.read_text())["rows"])
+        runs = {(r["name"], r["size"]): r for r in json.loads(args.table.read_text())["runs"]}
+        names = dict.fromkeys(name for name, _ in runs)
+        print_table([row for n in names for row in compare(runs[n, "1x"], runs[n, "2x"])])
         return
     runs, rows = [], []
     for name in args.only or CASES:
