@@ -150,17 +150,17 @@ def nodes(budget: float, name: str) -> None:
     os.environ.update(environment())
     cluster = Cluster(Path(tempfile.mkdtemp(prefix="advisor-ray-bench-")))
     try:
-        runs = [measure("ray", name, budget, address=cluster.address)]
-        cluster.add_node()
-        runs.append(measure("ray", name, budget, address=cluster.address))
+        for nodes in (1, 2):
+            if nodes > 1:
+                cluster.add_node()
+            run = measure("ray", name, budget, address=cluster.address)
+            print(  # each row as it is measured: a node that fails to start keeps the first
+                f"| {run['nodes']} | {run['cpus']} | {run['rows']:,} | {run['wall']} | "
+                f"{run['ready']} | {run['finished']}/{run['models']} | {run['best_classical']} | "
+                f"{', '.join(run['ok'])} |"
+            )
     finally:
         cluster.stop()
-    for run in runs:
-        print(
-            f"| {run['nodes']} | {run['cpus']} | {run['rows']:,} | {run['wall']} | "
-            f"{run['ready']} | {run['finished']}/{run['models']} | {run['best_classical']} | "
-            f"{', '.join(run['ok'])} |"
-        )
 
 
 def main() -> None:
