@@ -112,8 +112,10 @@ def describe_source(
     *,
     drop: tuple[str, ...] = (),
     image_size: int | None = None,
+    sha256: str | None = None,
 ) -> DataSource:
-    """The :class:`DataSource` of `dataset`, read from `path` with these options."""
+    """The :class:`DataSource` of `dataset`, read from `path` with these options
+    (`sha256`: the content hash when it is already known)."""
     path = Path(path).resolve()
     if path.is_dir():
         kind = "image_folder"
@@ -127,7 +129,7 @@ def describe_source(
         path=str(path),
         kind=kind,
         rows_total=int(dataset.rows_total or dataset.rows),
-        sha256=content_hash(path),
+        sha256=sha256 or content_hash(path),
         size_bytes=size,
         target=dataset.target,
         text_column=dataset.text_column,
