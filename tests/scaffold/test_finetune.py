@@ -270,3 +270,16 @@ def test_on_two_gpus_torchrun_fine_tunes_data_parallel(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "world of 2" in done.stdout
     assert (project / "models" / "model.pt").is_file()
+
+
+def test_other_recipes_carry_no_fine_tuning_code(tmp_path: Path) -> None:
+    args = ["scaffold", "--recipe", "image-pytorch", "--versioning", "none", "--name", "plain"]
+    result = CliRunner().invoke(advisor, [*args, "--output-dir", str(tmp_path), "--no-input"])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "plain"
+    assert not (project / "plain" / "finetune.py").exists()
+    assert not (project / "plain" / "pretrained.py").exists()
+    code = "".join(path.read_text() for path in (project / "plain").glob("*.py"))
+    assert "finetune" not in code and "set_stage" not in code
+    assert "transformers" not in (project / "pyproject.toml").read_text()
+    assert "checkpoint" not in yaml.safe_load((project / "params.yaml").read_text())["model"]
