@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from advisor.data.arrays import load_npz
 from advisor.data.dataset import Dataset
 from advisor.data.images import load_image_folder
-from advisor.data.source import content_hash, describe_source
+from advisor.data.source import describe_source
 from advisor.data.tables import load_table
 from advisor.errors import DataError, ParameterError
 
@@ -54,35 +53,21 @@ def load_dataset(
     costs: a caller that needs no record of the data can turn it off.
     """
     drop = (drop,) if isinstance(drop, str) else tuple(drop)
-    path = Path(path)
-    if not describe or not path.exists():
-        hashing = None
-    else:
-        # Hashed beside the reading, in a thread: hashlib lets go of the GIL on large
-        # blocks, so a big file costs the longer of the two, not their sum.
-        hashing = ThreadPoolExecutor(max_workers=1)
-        digest = hashing.submit(content_hash, path)
-    try:
-        dataset = _load(
-            path,
-            target=target,
-            text_column=text_column,
-            task=task,
-            max_rows=max_rows,
-            seed=seed,
-            drop=drop,
-            time_column=time_column,
-            time_ordered=time_ordered,
-            image_size=image_size,
-        )
-        if hashing is None:
-            return dataset
-        source = describe_source(
-            path, dataset, drop=drop, image_size=image_size, sha256=digest.result()
-        )
-    finally:
-        if hashing is not None:
-            hashing.shutdown(wait=True)
+    dataset = _load(
+        Path(path),
+        target=target,
+        text_column=text_column,
+        task=task,
+        max_rows=max_rows,
+        seed=seed,
+        drop=drop,
+        time_column=time_column,
+        time_ordered=time_ordered,
+        image_size=image_size,
+    )
+    if not describe:
+        return dataset
+    source = describe_source(path, dataset, drop=drop, image_size=image_size)
     return replace(dataset, source=source)
 
 

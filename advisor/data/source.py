@@ -112,10 +112,8 @@ def describe_source(
     *,
     drop: tuple[str, ...] = (),
     image_size: int | None = None,
-    sha256: str | None = None,
 ) -> DataSource:
-    """The :class:`DataSource` of `dataset`, read from `path` with these options
-    (`sha256`: the content hash when it is already known)."""
+    """The :class:`DataSource` of `dataset`, read from `path` with these options."""
     path = Path(path).resolve()
     if path.is_dir():
         kind = "image_folder"
@@ -129,7 +127,7 @@ def describe_source(
         path=str(path),
         kind=kind,
         rows_total=int(dataset.rows_total or dataset.rows),
-        sha256=sha256 or content_hash(path),
+        sha256=content_hash(path),
         size_bytes=size,
         target=dataset.target,
         text_column=dataset.text_column,
