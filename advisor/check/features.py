@@ -146,10 +146,12 @@ def net_features(context: Context) -> Any:
     """
     from sklearn.pipeline import make_pipeline
 
-    return make_pipeline(table_features(context, text="key"), Float32())
+    return make_pipeline(table_features(context, text="key", categories="codes"), Float32())
 
 
-def table_features(context: Context, *, scale: bool = True, text: str = "all") -> Any:
+def table_features(
+    context: Context, *, scale: bool = True, text: str = "all", categories: str = "one_hot"
+) -> Any:
     """A table's columns in one ColumnTransformer: numbers imputed (and scaled), categories
     one-hot encoded (capped at 20 levels each), dates as date features, and the text
     column, if any, as TF-IDF beside them.
@@ -157,11 +159,16 @@ def table_features(context: Context, *, scale: bool = True, text: str = "all") -
     ``text`` says how the text column enters: ``"all"`` its whole TF-IDF (sparse, for
     linear models and kernels), ``"key"`` the :class:`KeyTerms` (dense, for trees), or
     ``"none"`` not at all (a network that reads the text through an encoder of its own).
+    ``categories="codes"`` gives each category column as one integer code instead (-1 for
+    a level not seen in training, at most ``embedding.MAX_LEVELS`` codes), as the last
+    columns: for a network that embeds them (:mod:`advisor.check.embedding`).
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+    from advisor.check.embedding import MAX_LEVELS
 
     def numbers(*first: Any) -> Any:
         return make_pipeline(
@@ -169,14 +176,21 @@ def table_features(context: Context, *, scale: bool = True, text: str = "all") -
         )
 
     parts = [("numeric", numbers(), list(context.numeric))]
+    codes = []
     if context.categorical:
-        encoder = OneHotEncoder(
-            handle_unknown="infrequent_if_exist", max_categories=20, sparse_output=False
-        )
+        if categories == "codes":
+            encoder = OrdinalEncoder(
+                handle_unknown="use_encoded_value", unknown_value=-1, max_categories=MAX_LEVELS
+            )
+        else:
+            encoder = OneHotEncoder(
+                handle_unknown="infrequent_if_exist", max_categories=20, sparse_output=False
+            )
         categorical = make_pipeline(
             SimpleImputer(strategy="constant", fill_value="missing"), encoder
         )
-        parts.append(("categorical", categorical, list(context.categorical)))
+        part = ("categorical", categorical, list(context.categorical))
+        (codes if categories == "codes" else parts).append(part)
     if context.dates:
         parts.append(("dates", numbers(DateFeatures()), list(context.dates)))
     if context.text_column is not None and text != "none":
@@ -184,7 +198,7 @@ def table_features(context: Context, *, scale: bool = True, text: str = "all") -
         if text == "key":
             words.steps.append(("keyterms", KeyTerms(task=context.task)))
         parts.append(("text", words, [context.text_column]))
-    return ColumnTransformer(parts, remainder="drop")
+    return ColumnTransformer(parts + codes, remainder="drop")
 
 
 def text_features(context: Context, *, max_features: int = 100_000) -> Any:

@@ -287,6 +287,7 @@ def build_table_net(context: Context, deadline: float | None) -> Any:
         deadline=deadline,
         seed=context.seed,
         threads=context.threads,
+        categorical=len(context.categorical),
     )
     return make_pipeline(net_features(context), net)
 

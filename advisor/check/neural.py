@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 
+from advisor.check.embedding import category_front, code_levels
 from advisor.check.messages import Stop
 
 
@@ -118,6 +119,7 @@ class TorchEstimator(BaseEstimator):
         deadline: float | None = None,
         seed: int = 0,
         threads: int | None = None,
+        categorical: int = 0,
     ) -> None:
         self.task = task
         self.width = width
@@ -128,6 +130,9 @@ class TorchEstimator(BaseEstimator):
         self.deadline = deadline
         self.seed = seed
         self.threads = threads
+        # Tables only: how many of the last columns are category codes, each embedded
+        # (see advisor.check.embedding).
+        self.categorical = categorical
 
     # --- what subclasses provide ---------------------------------------------------------
 
@@ -261,10 +266,12 @@ class TorchEstimator(BaseEstimator):
 
 
 class MLPNet(TorchEstimator):
-    """A multilayer perceptron for scaled numeric features (two hidden layers)."""
+    """A multilayer perceptron for scaled numeric features (two hidden layers), with an
+    embedding for each category column (``categorical``)."""
 
     def _fit_inputs(self, X: Any) -> None:
         self.n_features_in_ = np.asarray(X).shape[1]
+        self.levels_ = code_levels(X, self.categorical)
 
     def _batch(self, X, index):
         import torch
@@ -275,8 +282,10 @@ class MLPNet(TorchEstimator):
         from torch import nn
 
         width = self.width
+        front, inputs = category_front(self.n_features_in_, self.levels_)
         return nn.Sequential(
-            nn.Linear(self.n_features_in_, width),
+            front,
+            nn.Linear(inputs, width),
             nn.BatchNorm1d(width),
             nn.ReLU(),
             nn.Dropout(0.1),

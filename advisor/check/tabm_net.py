@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from advisor.check.embedding import category_front, code_levels
 from advisor.check.neural import TorchEstimator
 
 MEMBERS = 8  # k: most of the ensemble's gain at a quarter of the default 32 members' cost
@@ -23,12 +24,14 @@ BLOCKS = 2  # hidden layers of each member
 
 class TabMNet(TorchEstimator):
     """TabM of ``MEMBERS`` members, ``BLOCKS`` hidden layers of ``width`` units, for
-    scaled table columns. In training it outputs every member's predictions (each member
-    learns on its own loss); in evaluation their average: the mean of the members'
-    class probabilities (as log-probabilities) or of their values."""
+    scaled table columns and embedded category columns (``categorical``). In training it
+    outputs every member's predictions (each member learns on its own loss); in evaluation
+    their average: the mean of the members' class probabilities (as log-probabilities) or
+    of their values."""
 
     def _fit_inputs(self, X: Any) -> None:
         self.n_features_in_ = np.asarray(X).shape[1]
+        self.levels_ = code_levels(X, self.categorical)
 
     def _batch(self, X, index):
         import torch
@@ -37,16 +40,18 @@ class TabMNet(TorchEstimator):
 
     def _module(self, X, n_outputs):
         import tabm
+        from torch import nn
 
+        front, inputs = category_front(self.n_features_in_, self.levels_)
         model = tabm.TabM.make(
-            n_num_features=self.n_features_in_,
+            n_num_features=inputs,
             d_out=n_outputs,
             k=MEMBERS,
             n_blocks=BLOCKS,
             d_block=self.width,
             dropout=0.1,
         )
-        return _averaged(model, classify=self.task != "regression")
+        return _averaged(nn.Sequential(front, model), classify=self.task != "regression")
 
     def _loss(self) -> Any:
         import torch
