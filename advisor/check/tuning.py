@@ -97,7 +97,14 @@ def _net_space(trial: Any, context: ladder.Context) -> dict[str, Any]:
 SPACES: dict[str, tuple[Space, Callable[[ladder.Context], dict[str, Any]]]] = {
     "build_gradient_boosting": (
         _boosting_space,
-        lambda c: {"learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20},
+        # The ladder's depth is unlimited and its regularisation none: the space's edges.
+        lambda c: {
+            "learning_rate": 0.1,
+            "max_leaf_nodes": 31,
+            "max_depth": 12,
+            "min_samples_leaf": 20,
+            "l2_regularization": 1e-4,
+        },
     ),
     "build_xgboost": (
         _xgboost_space,
