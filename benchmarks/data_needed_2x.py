@@ -239,23 +239,26 @@ def print_table(rows: list[dict]) -> None:
         )  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     scored = [r for r in rows if "inside" in r]
-    flat = [r for r in rows if r.get("flat")]
-    if scored:
-        errors = [abs(r["error"]) for r in scored]
-        naive = [abs(r["score_1x"] - r["measured"]) for r in scored if r["score_1x"] is not None]
-        inside = sum(r["inside"] for r in scored)
-        print(
-            f"\n{len(scored)} curves carried forward of {len(rows)} rows: median |error| "
-            f"{median(errors):.4f} (no change from 1x: {median(naive):.4f}); inside the 80 % "
-            f"interval {inside}/{len(scored)}"
-        )
-    else:
-        print(f"\nno curve of {len(rows)} rows was carried forward")
-    if flat:
-        print(
-            f"{len(flat)} curves called flat: median |2x - 1x| "
-            f"{median(abs(r['error']) for r in flat):.4f}"
-        )
+    print(f"\n{len(scored)} of {len(rows)} curves carried forward")
+    # The errors are in each metric's units: a median over ROC AUC and RMSE together would
+    # mean nothing, so each metric has its own line.
+    for metric in dict.fromkeys(r["metric"] for r in rows if "metric" in r):
+        ok = [r for r in scored if r["metric"] == metric]
+        flat = [r for r in rows if r.get("flat") and r["metric"] == metric]
+        if ok:
+            errors = [abs(r["error"]) for r in ok]
+            naive = [abs(r["score_1x"] - r["measured"]) for r in ok]
+            inside = sum(r["inside"] for r in ok)
+            print(
+                f"{metric}: {len(ok)} carried forward, median |error| {median(errors):.4f} "
+                f"(no change from 1x: {median(naive):.4f}), inside the 80 % interval "
+                f"{inside}/{len(ok)}"
+            )
+        if flat:
+            print(
+                f"{metric}: {len(flat)} called flat, median |2x - 1x| "
+                f"{median(abs(r['error']) for r in flat):.4f}"
+            )
 
 
 def main() -> None:
