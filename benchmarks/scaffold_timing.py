@@ -70,7 +70,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="scaffold-timing-") as scratch:
             render_s, project = time_render(name, None, args.repeats, Path(scratch))
             plain_s, _ = time_render(name, "none", args.repeats, Path(scratch))
-            train_s = time_training(project, args.train_repeats)
+            # --train-repeats 0 times rendering alone.
+            train_s = time_training(project, args.train_repeats) if args.train_repeats else 0.0
         stack = f"{recipe.framework}/{recipe.tracking}/{recipe.versioning}"
         rows.append((name, stack, f"{render_s:.2f}", f"{plain_s:.2f}", f"{train_s:.1f}"))
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
