@@ -29,19 +29,20 @@ class Metric:
     display: str
     higher_is_better: bool
     tasks: tuple[str, ...]
+    best: float | None = None  # the best score there is (1 for accuracy, 0 for RMSE)
 
 
 _CLASSIFY = ("binary", "multiclass")
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
-        Metric("roc_auc", "ROC AUC", True, _CLASSIFY),
-        Metric("accuracy", "accuracy", True, _CLASSIFY),
-        Metric("macro_f1", "macro-F1", True, _CLASSIFY),
-        Metric("balanced_accuracy", "balanced accuracy", True, _CLASSIFY),
-        Metric("rmse", "RMSE", False, ("regression",)),
-        Metric("r2", "R²", True, ("regression",)),
-        Metric("mae", "MAE", False, ("regression",)),
+        Metric("roc_auc", "ROC AUC", True, _CLASSIFY, 1.0),
+        Metric("accuracy", "accuracy", True, _CLASSIFY, 1.0),
+        Metric("macro_f1", "macro-F1", True, _CLASSIFY, 1.0),
+        Metric("balanced_accuracy", "balanced accuracy", True, _CLASSIFY, 1.0),
+        Metric("rmse", "RMSE", False, ("regression",), 0.0),
+        Metric("r2", "R²", True, ("regression",), 1.0),
+        Metric("mae", "MAE", False, ("regression",), 0.0),
     )
 }
 # What the check measures (a generated project's evaluate step computes all of METRICS).

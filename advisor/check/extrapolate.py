@@ -60,7 +60,10 @@ def extrapolate(
     if len(draws) < DRAWS // 2:
         return _with(base, status="noisy")
     rows = last.train_rows
-    at = {m: np.array([_law(rows * m, *d) for d in draws]) for m in MULTIPLES}
+    # No curve may promise more than the metric's best (an accuracy above 1).
+    best = METRICS[metric].best
+    ceiling = np.inf if best is None else sign * best
+    at = {m: np.minimum([_law(rows * m, *d) for d in draws], ceiling) for m in MULTIPLES}
     low, high = np.percentile(at[MULTIPLES[-1]], INTERVAL)
     if high - low > 2 * gained:
         return _with(base, status="noisy")

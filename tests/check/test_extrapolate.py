@@ -37,6 +37,15 @@ def test_an_error_metric_is_carried_forward_downwards() -> None:
     assert ten.low <= 1.0 + 40.0 * 10_000 ** (-0.7) <= ten.high
 
 
+def test_no_interval_reaches_past_the_metrics_best_score() -> None:
+    # A curve still climbing steeply near 1: its law's draws run past an accuracy of 1.
+    steep = curve(lambda r: 1.02 - 4.0 * r ** (-0.5), std=0.02)
+    result = extrapolate(steep, "accuracy")
+    assert result.status == "ok"
+    assert max(p.high for p in result.predictions) == 1.0
+    assert all(p.low <= p.score <= p.high <= 1.0 for p in result.predictions)
+
+
 def test_a_flat_or_noisy_curve_gives_no_number() -> None:
     flat = extrapolate(curve(lambda r: 0.9, std=0.01), "accuracy")
     assert (flat.status, flat.predictions) == ("flat", ())
