@@ -172,7 +172,7 @@ def _check_model(model: str, choices: Mapping[str, str], where: str) -> None:
     if framework and framework not in spec.frameworks:
         raise RecipeError(
             f"{where}invalid combination model={model} framework={framework}: {spec.label} is "
-            f"built with {' or '.join(spec.frameworks)}; use --framework {spec.frameworks[0]}, "
+            f"built with {_either(spec.frameworks)}; use --framework {spec.frameworks[0]}, "
             "or leave --model out"
         )
     if task and task not in spec.tasks:
@@ -186,6 +186,11 @@ def _check_model(model: str, choices: Mapping[str, str], where: str) -> None:
             f"{where}invalid combination model={model} modality={modality}: {spec.label} is "
             f"built for {', '.join(spec.modalities)} data here; leave --model out"
         )
+
+
+def _either(words: tuple[str, ...]) -> str:
+    """``a, b or c``."""
+    return " or ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def fits(model: str, *, framework: str, modality: str, task: str) -> bool:

@@ -32,7 +32,7 @@ def test_show_gives_the_fields_and_the_refused_combinations() -> None:
     assert result.exit_code == 0, result.output
     assert result.output.startswith("image-pytorch — A small CNN in plain PyTorch")
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in result.output.splitlines()]
-    assert ["framework", "pytorch", "sklearn, xgboost, lightning"] in rows
+    assert ["framework", "pytorch", "sklearn, xgboost, lightning, keras, jax"] in rows
     assert ["tracking", "tensorboard", "mlflow, wandb, neptune, none"] in rows
     # the models for images and this task, whichever framework builds them
     start = rows.index(next(row for row in rows if row[:2] == ["model", "cnn"]))

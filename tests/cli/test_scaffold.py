@@ -87,7 +87,7 @@ BAD = [
     (
         ["--recipe", "tabular-pytorch", "--framework", "pytorh"],
         "Error: unknown framework 'pytorh' (did you mean 'pytorch'?); expected one of sklearn, "
-        "xgboost, pytorch, lightning",
+        "xgboost, pytorch, lightning, keras, jax",
     ),
     (
         ["--recipe", "tabular-xgboost", "--name", "2024"],

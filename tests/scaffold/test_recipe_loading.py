@@ -206,8 +206,8 @@ def test_a_model_named_with_a_framework_that_cannot_build_it_is_refused() -> Non
     with pytest.raises(RecipeError) as caught:
         get_recipe("tabular-sklearn").with_choices(model="mlp", framework="xgboost")
     assert str(caught.value) == (
-        "invalid combination model=mlp framework=xgboost: an MLP is built with pytorch or "
-        "lightning; use --framework pytorch, or leave --model out"
+        "invalid combination model=mlp framework=xgboost: an MLP is built with pytorch, "
+        "lightning, keras or jax; use --framework pytorch, or leave --model out"
     )
 
 
