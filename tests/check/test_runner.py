@@ -60,8 +60,11 @@ def assert_as_measured_before(report, name: str) -> None:
     # The floor and the rungs that cannot be cut short always run to their end.
     assert "dummy" in compared, compared  # under load, the rest may all be cut short
     # A curve point averages the fits that finished in its slot, so under load it may stand
-    # on fewer splits; what must hold is that no point appears that was not measured before.
-    assert set(now["learning_curve"]) <= set(then["learning_curve"])
+    # on fewer splits, and which classical model is best (and gets the curve) may change;
+    # what must hold is that each point is a known model's, at one of the curve's fractions.
+    for point in now["learning_curve"]:
+        model, fraction = point.split("@")
+        assert model in then["models"] and fraction in ("0.25", "0.5", "1.0"), point
 
 
 @pytest.mark.slow
@@ -294,7 +297,9 @@ def test_pure_noise_is_no_signal_not_a_verdict(monkeypatch) -> None:
     monkeypatch.setattr(
         runner,
         "ladder",
-        lambda context: [c for c in real_ladder(context) if c.name in ("dummy", "logistic", "tabm")],
+        lambda context: [
+            c for c in real_ladder(context) if c.name in ("dummy", "logistic", "tabm")
+        ],
     )
     report = runner.run_check(_noise(), budget=30, seed=0)
     assert (report.outcome, report.verdict, report.unmeasured) == ("no_signal", "tie", ())

@@ -3,10 +3,10 @@
 {{ {"tensorboard": "TensorBoard event files in each run folder: `tensorboard --logdir runs`", "mlflow": "MLflow with a local SQLite store:\n`mlflow ui --backend-store-uri sqlite:///mlflow.db`", "wandb": "Weights & Biases, offline by default (no account needed):\n`wandb sync wandb/offline-run-*` uploads runs later", "neptune": "Neptune, offline by default (no account needed): runs are written to .neptune/;\n`NEPTUNE_API_TOKEN=... neptune sync --project WORKSPACE/PROJECT` uploads them later", "none": "None: metrics go to metrics.json and plots/loss.csv only"}[cookiecutter.tracking] }}."""
 
 from __future__ import annotations
-{%- if cookiecutter.tracking == "neptune" %}
 
+{% if cookiecutter.tracking == "neptune" -%}
 import os
-{%- endif %}
+{% endif -%}
 from pathlib import Path
 from typing import Any
 
