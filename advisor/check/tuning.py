@@ -197,7 +197,14 @@ def build_tuned(
         from advisor.check.tuned_nets import TunableMLP, TunableTabM
 
         kind = TunableTabM if context.table_net == "tabm" else TunableMLP
-        net = kind(task=task, deadline=deadline, seed=seed, threads=context.threads, **params)
+        net = kind(
+            task=task,
+            deadline=deadline,
+            seed=seed,
+            threads=context.threads,
+            categorical=len(context.categorical),
+            **params,
+        )
         return make_pipeline(net_features(context), net)
     raise ValueError(f"no search space for the builder {builder!r}")
 
