@@ -85,10 +85,15 @@ def test_smooth_high_dimensional_target_goes_to_deep_learning() -> None:
     assert report.verdict == "deep_learning", report.sentence()
     assert report.metric == "rmse" and report.margin > 0.2  # over 20 % lower RMSE
     assert report.best_deep_learning.name == "mlp"
-    # On a loaded machine the network may still be improving when its time runs out; then
-    # it gets no curve, and the words say so instead.
+    # On a loaded machine the network may still be improving when its time runs out, or
+    # the curve's fits may not finish in their slot; then the words say so instead.
     assert "deep learning is gaining as data grows" in report.curve_summary or (
-        report.curve_summary.startswith("No learning curve for mlp: it was still improving")
+        report.curve_summary.startswith(
+            (
+                "No learning curve for mlp: it was still improving",
+                "The learning curve did not finish in time",
+            )
+        )
     ), report.curve_summary
     validate(report.to_dict())
 
