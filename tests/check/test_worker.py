@@ -79,7 +79,12 @@ def test_a_network_sends_its_import_its_splits_then_its_curve_capped_in_epochs(c
     sent = []
     end = time.monotonic() + 60
     request = EvaluateRequest(
-        by_name(context, context.table_net), context, fits_end=end, curve=(0.5,), curve_end=end, grace=5.0
+        by_name(context, context.table_net),
+        context,
+        fits_end=end,
+        curve=(0.5,),
+        curve_end=end,
+        grace=5.0,
     )
     worker.evaluate(sent.append, data, request)
     assert isinstance(sent[0], Imported) and 0.0 <= sent[0].seconds <= 5.0
