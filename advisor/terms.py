@@ -11,8 +11,17 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-TASKS = ("binary", "multiclass", "regression")
-MODALITIES = ("tabular", "image", "text")
+# The tasks with a target column: the check measures them, every recipe family builds them.
+CHECK_TASKS = ("binary", "multiclass", "regression")
+# The applications where deep learning is the only answer: boxes and classes on images,
+# speech to text, text to image. The rules recommend them and their recipes fine-tune a
+# pretrained model; the check has no classical side to measure them against.
+APPLICATION_TASKS = ("detection", "transcription", "generation")
+TASKS = (*CHECK_TASKS, *APPLICATION_TASKS)
+MODALITIES = ("tabular", "image", "text", "audio")
+# The input each application task takes (generation is conditioned on text but trains on
+# images with captions, the data a team holds).
+APPLICATION_MODALITY = {"detection": "image", "transcription": "audio", "generation": "image"}
 # The two families a verdict compares (and a recipe or a rule's candidate belongs to);
 # the check's ladder adds the dummy floor.
 MODEL_FAMILIES = ("classical", "deep_learning")
@@ -43,6 +52,11 @@ METRICS: dict[str, Metric] = {
         Metric("rmse", "RMSE", False, ("regression",), 0.0),
         Metric("r2", "R²", True, ("regression",), 1.0),
         Metric("mae", "MAE", False, ("regression",), 0.0),
+        Metric("map", "mAP@[.5:.95]", True, ("detection",), 1.0),
+        Metric("map_50", "mAP@.5", True, ("detection",), 1.0),
+        Metric("wer", "word error rate", False, ("transcription",), 0.0),
+        Metric("cer", "character error rate", False, ("transcription",), 0.0),
+        Metric("denoising_loss", "held-out denoising loss", False, ("generation",), 0.0),
     )
 }
 # What the check measures (a generated project's evaluate step computes all of METRICS).
@@ -52,6 +66,9 @@ DEFAULT_METRICS = {
     "binary": ("roc_auc", "accuracy"),
     "multiclass": ("accuracy", "macro_f1"),
     "regression": ("rmse", "r2"),
+    "detection": ("map", "map_50"),
+    "transcription": ("wer", "cer"),
+    "generation": ("denoising_loss", "denoising_loss"),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from advisor.errors import ParameterError
-from advisor.terms import TASKS
+from advisor.terms import CHECK_TASKS
 
 # Options that describe the columns of a table: meaningless for an image folder or a
 # bundled example, which bring their own target.
@@ -36,7 +36,9 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Leave this column out (an ID, a leak); repeat for more.",
         ),
         click.option(
-            "--task", type=click.Choice(TASKS), help="Override the task inferred from the target."
+            "--task",
+            type=click.Choice(CHECK_TASKS),
+            help="Override the task inferred from the target.",
         ),
         click.option(
             "--image-size",

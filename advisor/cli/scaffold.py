@@ -9,6 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from advisor.scaffold.vocabulary import CHOICES
+from advisor.terms import APPLICATION_TASKS
+
+# What an application project's data.path names, in words.
+APPLICATION_DATA = {
+    "detection": "images with boxes (COCO JSON or YOLO labels)",
+    "transcription": "audio files with a transcripts CSV",
+    "generation": "images with captions",
+}
 
 if TYPE_CHECKING:
     from advisor.scaffold.generate import Scaffolded
@@ -124,6 +132,13 @@ def scaffold(
 
         baseline = read_report(report)
     source = None
+    application = task in APPLICATION_TASKS or _recipe_task(recipe) in APPLICATION_TASKS
+    if data_path is not None and application:
+        raise click.UsageError(
+            "--data reads a table, a text CSV or a folder of images in class folders; a "
+            "detection, transcription or generation project reads its data from params.yaml "
+            "data.path: scaffold it without --data and set that"
+        )
     if data_path is not None:
         from advisor.scaffold.data import read_data, recipe_for
 
@@ -174,6 +189,15 @@ def _choices(options: dict) -> dict[str, str | None]:
     return {f"--{flags.get(key, key).replace('_', '-')}": options[key] for key in names}
 
 
+def _recipe_task(recipe: str | None) -> str | None:
+    if recipe is None:
+        return None
+    from advisor.scaffold.recipes import load_recipes
+
+    found = load_recipes().get(recipe)
+    return found.task if found is not None else None
+
+
 def _ask_recipe() -> str:
     from advisor.scaffold.recipes import load_recipes
 
@@ -193,7 +217,13 @@ def _done(done: Scaffolded, started: float) -> None:
         f"versioning {answers.versioning})."
     )
     baseline = answers.baseline
-    if baseline.get("measured"):
+    if answers.task in APPLICATION_TASKS:
+        # No classical model to beat: the project trains on demo data until data.path is set.
+        click.echo(
+            f"Trains on generated demo data; set data.path in {path / 'params.yaml'} to your "
+            f"{APPLICATION_DATA[answers.task]} (the project's README.md shows the layout)."
+        )
+    elif baseline.get("measured"):
         click.echo(f"Baseline to beat ({baseline['metric']}) is in {path / 'baseline.json'}.")
     elif baseline.get("reason"):
         click.echo(f"No baseline to beat: the report says: {baseline['reason']}")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import DataError
-from advisor.terms import TASKS, suggest
+from advisor.terms import CHECK_TASKS, suggest
 
 if TYPE_CHECKING:
     from advisor.data.source import DataSource
@@ -97,8 +97,8 @@ def make_dataset(
         raise DataError(f"{where} has no rows: expected at least a few labelled examples.")
     if task is None:
         task = infer_task(y)
-    elif task not in TASKS:
-        raise DataError(f"Unknown task '{task}'{suggest(task, TASKS)}.")
+    elif task not in CHECK_TASKS:
+        raise DataError(f"Unknown task '{task}'{suggest(task, CHECK_TASKS)}.")
     distinct = pd.Series(y).nunique()
     if task != "regression" and _continuous(y):
         low, high = np.nanmin(y.astype(float)), np.nanmax(y.astype(float))

@@ -27,6 +27,12 @@ def data_answers(source: DataSource, mode: str | None = None) -> dict[str, Any]:
             f"The 'data_mode' parameter of scaffold must be one of {', '.join(DATA_MODES)}. "
             f"Got {mode!r} instead."
         )
+    if source.kind == "audio_folder":
+        raise ScaffoldError(
+            f"{source.path} is a folder of audio clips: no recipe scaffolds audio "
+            "classification yet (`advisor check` measures it); for speech to text use "
+            "--recipe speech-finetune and set its params.yaml data.path"
+        )
     if source.kind not in PROJECT_KINDS:
         raise ScaffoldError(
             f"{source.path} is an .npz of arrays, which a generated project cannot read yet: "

@@ -144,6 +144,11 @@ def _default_recipe(
     report: FeasibilityReport | None, *, modality: str | None, framework: str | None
 ) -> tuple[str, str | None]:
     """The recipe to start from when none is named, and the model a report asks for."""
+    if "audio" in (modality, report.modality if report is not None else None):
+        raise RecipeError(
+            "no recipe scaffolds audio classification yet: `advisor check` measures it on a "
+            "folder of class sub-folders; for speech to text use --recipe speech-finetune"
+        )
     if report is not None:
         model = project_model(report)
         if model is not None:

@@ -10,9 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from advisor.errors import RecipeError
-from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS, suggest
+from advisor.terms import (
+    APPLICATION_TASKS,
+    CHECK_TASKS,
+    MODALITIES,
+    MODEL_FAMILIES,
+    TASKS,
+    suggest,
+)
 
 _CLASSIFY = ("binary", "multiclass")
+# The data the generic starters (tables, images, text) are written for; audio comes in
+# through the speech recipe only.
+_STARTER_MODALITIES = ("tabular", "image", "text")
 # The frameworks whose starter code is a network trained in epochs.
 NEURAL_FRAMEWORKS = ("pytorch", "lightning", "keras", "jax")
 
@@ -23,8 +33,8 @@ class ModelSpec:
 
     label: str  # for people: "a decision tree"
     frameworks: tuple[str, ...]  # the first is the one it brings along when chosen alone
-    tasks: tuple[str, ...] = TASKS
-    modalities: tuple[str, ...] = MODALITIES
+    tasks: tuple[str, ...] = CHECK_TASKS
+    modalities: tuple[str, ...] = _STARTER_MODALITIES
     # Trained in epochs (a loss per epoch); the others are fitted in one go.
     staged: bool = False
 
@@ -58,7 +68,27 @@ MODELS: dict[str, ModelSpec] = {
         "a pretrained network, fine-tuned", ("pytorch",), modalities=("image", "text"),
         staged=True,
     ),
+    # The applications' pretrained networks: each its own pipeline modules (the project's
+    # _apps/<task>/ overlay), fine-tuned from a Hugging Face checkpoint in PyTorch.
+    "detector": ModelSpec(
+        "a pretrained object detector (RT-DETR), fine-tuned", ("pytorch",), ("detection",),
+        ("image",), staged=True,
+    ),
+    "speech_recognizer": ModelSpec(
+        "a pretrained speech recogniser (Whisper), fine-tuned", ("pytorch",), ("transcription",),
+        ("audio",), staged=True,
+    ),
+    "diffusion_lora": ModelSpec(
+        "a pretrained text-to-image diffusion model with LoRA adapters", ("pytorch",),
+        ("generation",), ("image",), staged=True,
+    ),
 }  # fmt: skip
+# The model each application task is built with.
+APPLICATION_MODEL = {
+    "detection": "detector",
+    "transcription": "speech_recognizer",
+    "generation": "diffusion_lora",
+}
 
 # field -> allowed values; the order is the order shown to people
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -108,7 +138,23 @@ def _when(**fields: tuple[str, ...]) -> dict[str, frozenset[str]]:
     return {field: frozenset(values) for field, values in fields.items()}
 
 
+_NOT_PYTORCH = tuple(f for f in CHOICES["framework"] if f != "pytorch")
 INCOMPATIBLE: tuple[Incompatibility, ...] = (
+    Incompatibility(
+        _when(task=APPLICATION_TASKS, framework=_NOT_PYTORCH),
+        "the detection, transcription and generation recipes fine-tune a Hugging Face "
+        "checkpoint in PyTorch; use --framework pytorch",
+    ),
+    Incompatibility(
+        _when(task=APPLICATION_TASKS, versioning=("pachyderm",)),
+        "the detection, transcription and generation recipes version their data with DVC; "
+        "use --versioning dvc or none",
+    ),
+    Incompatibility(
+        _when(modality=("audio",), task=(*CHECK_TASKS, "detection", "generation")),
+        "audio projects start from the speech-recognition recipe (task transcription); "
+        "audio classification is measured by `advisor check` on a folder of class sub-folders",
+    ),
     Incompatibility(
         _when(framework=("sklearn", "xgboost"), tracking=("tensorboard",)),
         "TensorBoard logging uses PyTorch's SummaryWriter, which scikit-learn and XGBoost "
@@ -205,6 +251,8 @@ def default_model(framework: str, modality: str, task: str, *, like: str | None 
     own for this data."""
     if like is not None and fits(like, framework=framework, modality=modality, task=task):
         return like
+    if task in APPLICATION_MODEL:
+        return APPLICATION_MODEL[task]
     if framework in NEURAL_FRAMEWORKS:
         return {"tabular": "mlp", "image": "cnn", "text": "text_nn"}[modality]
     if framework == "xgboost":
@@ -225,8 +273,8 @@ def valid_combinations() -> list[dict[str, str]]:
     for framework in CHOICES["framework"]:
         for tracking in CHOICES["tracking"]:
             for versioning in CHOICES["versioning"]:
-                for modality in CHOICES["modality"]:
-                    for task in CHOICES["task"]:
+                for modality in _STARTER_MODALITIES:
+                    for task in CHECK_TASKS:
                         choice = {
                             "framework": framework,
                             "tracking": tracking,

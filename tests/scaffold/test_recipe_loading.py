@@ -9,7 +9,8 @@ import yaml
 
 from advisor.errors import RecipeError
 from advisor.scaffold.recipes import get_recipe, load_recipes
-from advisor.scaffold.vocabulary import CHOICES, valid_combinations
+from advisor.scaffold.vocabulary import APPLICATION_MODEL, CHOICES, valid_combinations
+from advisor.terms import APPLICATION_TASKS, CHECK_TASKS
 
 NAMED_BY_RECOMMENDATIONS = [
     "tabular-sklearn",
@@ -41,8 +42,12 @@ def test_the_shipped_recipes_load_and_include_every_recipe_recommendations_name(
     assert set(NAMED_BY_RECOMMENDATIONS) <= set(recipes)
     for name, recipe in recipes.items():
         assert recipe.name == name
-        assert name.startswith(recipe.modality + "-")
-        assert recipe.framework in name or recipe.model in name
+        if recipe.task in APPLICATION_TASKS:  # named for the task: detection-finetune
+            assert recipe.model == APPLICATION_MODEL[recipe.task]
+            assert "finetune" in name or "lora" in name
+        else:
+            assert name.startswith(recipe.modality + "-")
+            assert recipe.framework in name or recipe.model in name
 
 
 def write(folder: Path, data: object, stem: str = "my-stack") -> Path:
@@ -65,9 +70,9 @@ def write(folder: Path, data: object, stem: str = "my-stack") -> Path:
             "expected one of tensorboard, mlflow, wandb, neptune, none",
         ),
         (
-            {"modality": "audio"},
-            "my-stack.yaml (my-stack): unknown modality 'audio'; "
-            "expected one of tabular, image, text",
+            {"modality": "video"},
+            "my-stack.yaml (my-stack): unknown modality 'video'; "
+            "expected one of tabular, image, text, audio",
         ),
         (
             {"tracking": "tensorboard"},
@@ -213,7 +218,10 @@ def test_a_model_named_with_a_framework_that_cannot_build_it_is_refused() -> Non
 
 def test_valid_combinations_cover_each_choice_and_exclude_the_refused_ones() -> None:
     combos = valid_combinations()
-    for field in ("framework", "tracking", "versioning", "modality", "task"):
+    for field in ("framework", "tracking", "versioning"):
         assert {combo[field] for combo in combos} == set(CHOICES[field])
+    # the starters' data and tasks; the applications are their recipes' own pipelines
+    assert {combo["modality"] for combo in combos} == {"tabular", "image", "text"}
+    assert {combo["task"] for combo in combos} == set(CHECK_TASKS)
     assert not [c for c in combos if c["framework"] == "sklearn" and c["tracking"] == "tensorboard"]
     assert not [c for c in combos if c["modality"] == "image" and c["task"] == "regression"]

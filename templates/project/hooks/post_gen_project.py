@@ -21,6 +21,17 @@ OWN_FILES = {
     "keras": ["keras_model.py", "keras_train.py"],
     "jax": ["jax_model.py", "jax_train.py"],
 }
+# The applications (detection, transcription, generation) bring their own pipeline: the
+# files under _apps/<task>/ replace the starters' (prepare, train, evaluate, params.yaml,
+# dvc.yaml, tests, README), and the starters' modules they do not use are dropped.
+TASK = "{{ cookiecutter.task }}"
+APPLICATIONS = ("detection", "transcription", "generation")
+# What an application keeps of the starters' package: configuration, devices, torchrun,
+# tracking, run folders and the pretrained-checkpoint loading it shares with fine-tuning.
+APPLICATION_KEEPS = {
+    "__init__.py", "__main__.py", "config.py", "device.py", "distributed.py", "tracking.py",
+    "runs.py", "pretrained.py",
+}  # fmt: skip
 # The data the project trains on (empty: the demo data). JSON in a raw string, so that no
 # character of a path can end the string or change what it says.
 DATA = json.loads(r"""{{ cookiecutter._data | tojson }}""")
@@ -28,7 +39,15 @@ DATA = json.loads(r"""{{ cookiecutter._data | tojson }}""")
 # Keep the generated project quiet and offline: no telemetry from DVC or anything else.
 os.environ.update(DVC_NO_ANALYTICS="1", DO_NOT_TRACK="1", GIT_TERMINAL_PROMPT="0")
 
-unused = []
+unused = ["_apps"]
+if TASK in APPLICATIONS:
+    overlay = Path("_apps", TASK)
+    own = {path.name for path in Path(overlay, PACKAGE).glob("*.py")}
+    for path in Path(PACKAGE).glob("*.py"):
+        if path.name not in APPLICATION_KEEPS | own:
+            unused.append(str(path))
+    unused += ["notebooks", "tests/test_lifecycle.py"]
+    shutil.copytree(overlay, ".", dirs_exist_ok=True)
 if VERSIONING != "dvc":
     unused += ["dvc.yaml", ".dvcignore"]
 if VERSIONING != "pachyderm":
@@ -40,7 +59,9 @@ for framework, names in OWN_FILES.items():
         unused += [f"{PACKAGE}/{name}" for name in names]
 # The fine-tuning recipes' own files: a pretrained checkpoint and the fine-tuning stages.
 if "{{ cookiecutter.model }}" != "finetune":
-    unused += [f"{PACKAGE}/finetune.py", f"{PACKAGE}/pretrained.py"]
+    unused.append(f"{PACKAGE}/finetune.py")
+    if TASK not in APPLICATIONS:
+        unused.append(f"{PACKAGE}/pretrained.py")
 # The answers file is for `advisor scaffold --replay`; a plain cookiecutter run has none.
 if Path(".advisor-answers.json").read_text().strip() == "{}":
     unused.append(".advisor-answers.json")
@@ -76,7 +97,9 @@ def git(*args: str) -> None:
     has_identity = (
         subprocess.run(["git", "config", "user.email"], capture_output=True).returncode == 0
     )
-    identity = [] if has_identity else ["-c", "user.name=advisor", "-c", "user.email=advisor@localhost"]
+    identity = (
+        [] if has_identity else ["-c", "user.name=advisor", "-c", "user.email=advisor@localhost"]
+    )
     run("git", *identity, "-c", "commit.gpgsign=false", *args)
 
 
@@ -102,4 +125,6 @@ if VERSIONING == "dvc":
         git("commit", "-q", "-m", "Start the project from its advisor recipe")
     except Exception as exc:  # any failure here must stop the generation, whatever its type
         detail = getattr(exc, "stderr", b"") or b""
-        sys.exit(f"ERROR: could not initialise git and DVC: {exc} {detail.decode(errors='replace')}")
+        sys.exit(
+            f"ERROR: could not initialise git and DVC: {exc} {detail.decode(errors='replace')}"
+        )

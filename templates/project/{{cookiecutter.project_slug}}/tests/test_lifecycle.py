@@ -25,7 +25,7 @@ from {{ cookiecutter.package_name }}.data import load_preprocessing, load_split,
 from {{ cookiecutter.package_name }}.predictor import Predictor
 
 PROJECT = Path(__file__).resolve().parents[1]
-SAMPLE = "data/sample{{ {'tabular': '/batch.csv', 'image': '', 'text': '/batch.txt'}[modality] }}"
+SAMPLE = "data/sample{{ {'tabular': '/batch.csv', 'image': '', 'text': '/batch.txt'}.get(modality, "") }}"
 
 
 def write_params(folder: Path, tracking: bool = False, **train_settings) -> Path:

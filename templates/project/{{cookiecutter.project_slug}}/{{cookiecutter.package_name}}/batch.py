@@ -1,7 +1,7 @@
 {%- set modality = cookiecutter.modality -%}
 """Raw inputs as files: what `predict` and `monitor` read, and `prepare` writes a sample of.
 
-{{ {"tabular": "A CSV file with a header of the training columns (any order; no others).", "image": "A folder of images (PNG, JPEG), or one image: grey levels, resized to the training shape.", "text": "A text file, one document a line."}[modality] }}
+{{ {"tabular": "A CSV file with a header of the training columns (any order; no others).", "image": "A folder of images (PNG, JPEG), or one image: grey levels, resized to the training shape.", "text": "A text file, one document a line."}.get(modality, "") }}
 Serve's request log (JSON lines) is read too, so `monitor` can watch what was served.
 """
 
@@ -187,7 +187,7 @@ def read_batch(state: dict[str, Any], path: str | Path) -> tuple[np.ndarray, lis
     """Raw inputs from a file, a folder or serve's log, and a name for each."""
     path = Path(path)
     if not path.exists():
-        raise BatchError(f"{path} does not exist: give a {{ {'tabular': 'CSV file', 'image': 'folder of images', 'text': 'text file'}[modality] }} or serve's request log")
+        raise BatchError(f"{path} does not exist: give a {{ {'tabular': 'CSV file', 'image': 'folder of images', 'text': 'text file'}.get(modality, "") }} or serve's request log")
     if path.suffix == ".jsonl":
         return read_log(state, path)
     return read_file(state, path)

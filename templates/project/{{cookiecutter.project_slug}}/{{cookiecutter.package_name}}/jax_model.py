@@ -1,4 +1,4 @@
-"""The network in Flax NNX: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}[cookiecutter.modality] }}, the inputs it sees, and its export.
+"""The network in Flax NNX: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}.get(cookiecutter.modality, "") }}, the inputs it sees, and its export.
 
 NNX rather than Linen: NNX modules are plain Python objects that hold their own
 parameters (as torch.nn modules do), which Flax recommends for new code; Linen's separate

@@ -1,4 +1,4 @@
-"""The network in Keras 3 on the TensorFlow backend: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}[cookiecutter.modality] }}, and the
+"""The network in Keras 3 on the TensorFlow backend: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}.get(cookiecutter.modality, "") }}, and the
 inputs it sees.
 
 The network ends in logits (float32 even under a mixed-precision policy, so the loss is

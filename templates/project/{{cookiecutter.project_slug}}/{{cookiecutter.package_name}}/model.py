@@ -1,5 +1,5 @@
 {%- if cookiecutter.framework in ("keras", "jax") -%}
-"""The model: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}[cookiecutter.modality] }} in {{ "Keras" if cookiecutter.framework == "keras" else "Flax" }}, built in {{ cookiecutter.framework }}_model.py."""
+"""The model: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}.get(cookiecutter.modality, "") }} in {{ "Keras" if cookiecutter.framework == "keras" else "Flax" }}, built in {{ cookiecutter.framework }}_model.py."""
 
 from .{{ cookiecutter.framework }}_model import build_model, features, load_exported, targets
 
@@ -11,7 +11,7 @@ from .finetune import build_model
 
 __all__ = ["build_model"]
 {%- else -%}
-"""The model{% if cookiecutter.framework in ("pytorch", "lightning") %}: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}[cookiecutter.modality] }}{% endif %}."""
+"""The model{% if cookiecutter.framework in ("pytorch", "lightning") %}: {{ {"tabular": "an MLP", "image": "a small CNN", "text": "a bag-of-tokens network"}.get(cookiecutter.modality, "") }}{% endif %}."""
 
 from __future__ import annotations
 

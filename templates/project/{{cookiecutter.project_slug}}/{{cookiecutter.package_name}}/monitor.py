@@ -4,7 +4,7 @@ training data. Writes reports/drift.json and reports/drift.html, and exits 1 whe
 passes the thresholds in params.yaml (monitor:), so cron or CI can act on it (2 when the
 batch cannot be read).
 
-Run it with `python -m {{ cookiecutter.package_name }}.monitor data/sample{{ {"tabular": "/batch.csv", "image": "", "text": "/batch.txt"}[modality] }}`, or on serve's
+Run it with `python -m {{ cookiecutter.package_name }}.monitor data/sample{{ {"tabular": "/batch.csv", "image": "", "text": "/batch.txt"}.get(modality, "") }}`, or on serve's
 request log: `python -m {{ cookiecutter.package_name }}.monitor logs/requests.jsonl`.
 
 The tests are scipy's two-sample Kolmogorov-Smirnov test (numbers) and chi-square test

@@ -1,7 +1,7 @@
 """Batch predictions: raw inputs from a file (or image folder) to a CSV file, through the
 training preprocessing (`data.preprocess`) and the trained model.
 
-Run it with `python -m {{ cookiecutter.package_name }}.predict data/sample{{ {"tabular": "/batch.csv", "image": "", "text": "/batch.txt"}[cookiecutter.modality] }} --output predictions.csv`.
+Run it with `python -m {{ cookiecutter.package_name }}.predict data/sample{{ {"tabular": "/batch.csv", "image": "", "text": "/batch.txt"}.get(cookiecutter.modality, "") }} --output predictions.csv`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def predict_file(params: str, source: str, output: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("input", help="the raw inputs: {{ {'tabular': 'a CSV file', 'image': 'a folder of images, or one', 'text': 'a text file, one document a line'}[cookiecutter.modality] }}")
+    parser.add_argument("input", help="the raw inputs: {{ {'tabular': 'a CSV file', 'image': 'a folder of images, or one', 'text': 'a text file, one document a line'}.get(cookiecutter.modality, "") }}")
     parser.add_argument("--output", default="predictions.csv", help="the CSV file to write")
     parser.add_argument("--params", default="params.yaml", help="the parameters file")
     args = parser.parse_args(argv)

@@ -40,11 +40,14 @@ def _cached(name: str) -> bool:
     """Whether the Hugging Face cache holds the checkpoint's config."""
     from huggingface_hub import try_to_load_from_cache
 
+    # A model repository has config.json at its root; a diffusers pipeline, model_index.json.
     try:
-        found = try_to_load_from_cache(name, "config.json")
+        return any(
+            isinstance(try_to_load_from_cache(name, file), str)
+            for file in ("config.json", "model_index.json")
+        )
     except ValueError:  # not a valid Hub name (a path to a folder that is not there)
         return False
-    return isinstance(found, str)
 
 
 @functools.cache
@@ -67,7 +70,9 @@ def locate(name: str, root: str = ".") -> tuple[str, bool]:
     return name, offline()
 
 
-def _load(loader: Any, name: str, root: str, **kwargs: Any) -> Any:
+def load_pretrained(loader: Any, name: str, root: str, **kwargs: Any) -> Any:
+    """`loader.from_pretrained` on the located checkpoint (transformers, diffusers or peft
+    classes alike); a checkpoint that cannot be loaded is one `Error:` line."""
     source, local_only = locate(name, root)
     try:
         return loader.from_pretrained(source, local_files_only=local_only, **kwargs)
@@ -88,18 +93,18 @@ def load_classifier(modality: str, name: str, root: str, num_labels: int) -> Any
         loader = AutoModelForImageClassification
     else:
         loader = AutoModelForSequenceClassification
-    return _load(loader, name, root, num_labels=num_labels, ignore_mismatched_sizes=True)
+    return load_pretrained(loader, name, root, num_labels=num_labels, ignore_mismatched_sizes=True)
 
 
 @functools.cache
 def load_tokenizer(name: str, root: str) -> Any:
     from transformers import AutoTokenizer
 
-    return _load(AutoTokenizer, name, root)
+    return load_pretrained(AutoTokenizer, name, root)
 
 
 @functools.cache
 def load_image_processor(name: str, root: str) -> Any:
     from transformers import AutoImageProcessor
 
-    return _load(AutoImageProcessor, name, root)
+    return load_pretrained(AutoImageProcessor, name, root)
