@@ -80,7 +80,7 @@ def profile_from_dataset(dataset: Dataset, *, seed: int = 0, **constraints: Any)
         "minority_share": _round(counts.min() / counts.sum()) if counts is not None else None,
     }
     notes.append(_task_note(dataset, counts))
-    if dataset.modality == "image":
+    if dataset.modality in ("image", "audio"):
         X = np.asarray(dataset.X)
         values.update(
             features=int(np.prod(X.shape[1:])),
@@ -90,7 +90,12 @@ def profile_from_dataset(dataset: Dataset, *, seed: int = 0, **constraints: Any)
             categorical_share=0.0,
         )
         height, width, channels = X.shape[1:]
-        notes.append(f"Modality: image ({height}×{width} pixels, {channels} channel(s)).")
+        if dataset.modality == "audio":
+            notes.append(
+                f"Modality: audio (log-mel spectrograms, {height} mel bands × {width} frames)."
+            )
+        else:
+            notes.append(f"Modality: image ({height}×{width} pixels, {channels} channel(s)).")
     else:
         frame = dataset.X
         assert isinstance(frame, pd.DataFrame)

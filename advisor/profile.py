@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ParameterError
-from advisor.terms import MODALITIES, TASKS
+from advisor.terms import APPLICATION_MODALITY, MODALITIES, TASKS
 
 COMPLEXITIES = ("simple", "complex", "unknown")
 # Where the trained model runs, what the work is for, and the deep-learning framework the
@@ -19,6 +19,14 @@ COMPLEXITIES = ("simple", "complex", "unknown")
 DEPLOYMENTS = ("server", "mobile", "edge", "browser")
 PURPOSES = ("production", "research")
 TEAM_FRAMEWORKS = ("none", "pytorch", "keras", "jax")
+# The data each task takes: classification reads any modality, regression every one but
+# audio (audio comes as clips in class sub-folders), each application its own input.
+TASK_MODALITIES: dict[str, tuple[str, ...]] = {
+    "binary": MODALITIES,
+    "multiclass": MODALITIES,
+    "regression": tuple(m for m in MODALITIES if m != "audio"),
+    **{task: (modality,) for task, modality in APPLICATION_MODALITY.items()},
+}
 
 # Plain-language explanations, shown by the questionnaire next to each choice.
 EXPLANATIONS = {
@@ -26,11 +34,15 @@ EXPLANATIONS = {
         "binary": "Predict one of two outcomes (churn or not, fraud or not).",
         "multiclass": "Predict one of three or more categories.",
         "regression": "Predict a number (a price, a duration, a demand).",
+        "detection": "Find objects in images: a box and a class for each (defects, products).",
+        "transcription": "Turn speech into text (calls, meetings, dictation).",
+        "generation": "Generate images from text prompts, in your own style or subject.",
     },
     "modality": {
         "tabular": "Rows and columns: a spreadsheet, a database table, a CSV.",
         "image": "Pictures: photos, scans, frames.",
         "text": "Free text: reviews, tickets, documents.",
+        "audio": "Sound: speech, calls, machine or environmental recordings (.wav, .flac).",
     },
     "complexity": {
         "simple": "The outcome follows the inputs in a roughly straight-line, additive way.",
@@ -102,6 +114,9 @@ class Profile:
                     f"The '{name}' parameter of Profile must be one of {', '.join(allowed)}. "
                     f"Got {value!r} instead."
                 )
+        conflict = modality_conflict(self.task, self.modality)
+        if conflict is not None:
+            raise ParameterError(conflict)
         for name in ("rows", "features", "classes"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 0):
@@ -140,3 +155,30 @@ class Profile:
     def replace(self, **changes: Any) -> Profile:
         """A copy with some fields changed (the profile itself never changes)."""
         return dataclasses.replace(self, **changes)
+
+
+def modality_conflict(task: str, modality: str) -> str | None:
+    """Why ``task`` cannot take ``modality`` data and what to do, as one sentence; None
+    when it can."""
+    allowed = TASK_MODALITIES[task]
+    if modality in allowed:
+        return None
+    if len(allowed) == 1:
+        return (
+            f"Task '{task}' takes {allowed[0]} data, not {modality}: set the modality to "
+            f"{allowed[0]}."
+        )
+    takers = tasks_taking(modality)
+    return (
+        f"Task '{task}' does not take {modality} data: {modality} data is for "
+        f"{_either(takers)}; choose one of those tasks, or another modality."
+    )
+
+
+def tasks_taking(modality: str) -> tuple[str, ...]:
+    """The tasks that take ``modality`` data, in the order of :data:`TASKS`."""
+    return tuple(task for task, accepted in TASK_MODALITIES.items() if modality in accepted)
+
+
+def _either(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"

@@ -26,6 +26,7 @@ from advisor.errors import RuleError
 from advisor.profile import Profile
 from advisor.rules.engine import Rule, fired, load_rules
 from advisor.rules.vocabulary import CANDIDATES, FRAMEWORKS, GPU_RECIPES, CandidateModel
+from advisor.terms import APPLICATION_TASKS
 
 SCHEMA = "advisor.recommendation/1"
 # Points between the best classical and the best deep-learning candidate below which the
@@ -41,7 +42,9 @@ class Candidate:
     family: str  # classical | deep_learning
     score: float
     label: str  # for people: "Gradient-boosted trees (XGBoost)"
-    recipe: str  # the recipe that would scaffold a project for it
+    # The recipe that would scaffold a project for it; None where no recipe builds it and
+    # `advisor check` measures it (audio classification).
+    recipe: str | None
     project_model: str  # what that project builds: advisor scaffold --model
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,8 +58,10 @@ class Candidate:
         }
 
     @property
-    def scaffold_command(self) -> str:
-        """The command that starts a project for this candidate."""
+    def scaffold_command(self) -> str | None:
+        """The command that starts a project for this candidate; None without a recipe."""
+        if self.recipe is None:
+            return None
         return f"advisor scaffold --recipe {self.recipe} --model {self.project_model}"
 
 
@@ -103,7 +108,7 @@ class Recommendation:
     verdict: str  # classical | deep_learning | check
     candidates: tuple[Candidate, ...]  # best first
     rules_fired: tuple[FiredRule, ...]
-    recipe: str
+    recipe: str | None  # the top candidate's
     profile: Profile
     reason: str  # one sentence: why this verdict
     # For deep-learning answers (and check): the framework to build with; None otherwise.
@@ -172,7 +177,7 @@ def recommend(profile: Profile, *, rules: tuple[Rule, ...] | None = None) -> Rec
             "Every candidate model was excluded by the rules that fired "
             f"({', '.join(r.id for r in fired_rules)}): fix the knowledge base."
         )
-    verdict, reason = _decide(candidates, fired_rules)
+    verdict, reason = _decide(candidates, fired_rules, profile)
     deep = any(c.family == "deep_learning" for c in candidates)
     return Recommendation(
         verdict=verdict,
@@ -242,7 +247,7 @@ def choose_framework(firing: tuple[Rule, ...]) -> FrameworkChoice:
 
 def _candidate(model: CandidateModel, score: float, profile: Profile) -> Candidate:
     recipe = model.recipes[profile.modality]
-    if profile.gpu and model.family == "deep_learning":
+    if recipe is not None and profile.gpu and model.family == "deep_learning":
         recipe = GPU_RECIPES.get(recipe, recipe)
     return Candidate(
         model=model.name,
@@ -254,7 +259,9 @@ def _candidate(model: CandidateModel, score: float, profile: Profile) -> Candida
     )
 
 
-def _decide(candidates: tuple[Candidate, ...], rules: list[FiredRule]) -> tuple[str, str]:
+def _decide(
+    candidates: tuple[Candidate, ...], rules: list[FiredRule], profile: Profile
+) -> tuple[str, str]:
     top = candidates[0]
     preferring = [r.id for r in rules if top.model in r.preferred]
     if preferring:
@@ -269,6 +276,11 @@ def _decide(candidates: tuple[Candidate, ...], rules: list[FiredRule]) -> tuple[
     deep = next((c for c in candidates if c.family == "deep_learning"), None)
     if classical is None or deep is None:
         only = candidates[0].family.replace("_", " ")
+        if profile.task in APPLICATION_TASKS:
+            return candidates[0].family, (
+                f"Only {only} candidates apply to {profile.task}: no classical model does it, "
+                "so the answer is a pretrained network adapted to your data."
+            )
         return candidates[0].family, f"Only {only} candidates apply to this problem."
     gap = abs(classical.score - deep.score)
     if gap < CHECK_MARGIN:

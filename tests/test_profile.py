@@ -22,13 +22,13 @@ def test_defaults_describe_an_unknown_problem() -> None:
     [
         (
             {"task": "binay"},
-            "The 'task' parameter of Profile must be one of binary, multiclass, regression. "
-            "Got 'binay' instead.",
+            "The 'task' parameter of Profile must be one of binary, multiclass, regression, "
+            "detection, transcription, generation. Got 'binay' instead.",
         ),
         (
-            {"modality": "audio"},
-            "The 'modality' parameter of Profile must be one of tabular, image, text. "
-            "Got 'audio' instead.",
+            {"modality": "video"},
+            "The 'modality' parameter of Profile must be one of tabular, image, text, audio. "
+            "Got 'video' instead.",
         ),
         ({"rows": -1}, "The 'rows' parameter of Profile must be an int >= 0. Got -1 instead."),
         ({"rows": 2.5}, "The 'rows' parameter of Profile must be an int >= 0. Got 2.5 instead."),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.profile import Profile
+from advisor.profile import TASK_MODALITIES, Profile
 
 # The vocabulary fields the user answers by hand; the rest (shares, classes) come from data.
 PROBLEM_FIELDS = ("task", "modality", "complexity")
@@ -32,6 +32,14 @@ def default_answers(vocabulary: Mapping[str, Mapping[str, Any]]) -> dict[str, An
             default = spec["values"][0]  # task has no default: its first choice is offered
         answers[field] = default
     return answers
+
+
+def follow_task(answers: dict[str, Any]) -> None:
+    """After the task changes: a modality the task cannot take gives way to the task's
+    first (detection reads images, transcription audio), so the answers stay a profile."""
+    allowed = TASK_MODALITIES[answers["task"]]
+    if answers["modality"] not in allowed:
+        answers["modality"] = allowed[0]
 
 
 def answers_to_profile(answers: Mapping[str, Any], inferred: Profile | None = None) -> Profile:

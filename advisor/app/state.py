@@ -116,11 +116,14 @@ def question(field: str, *, where: str) -> None:
 
 
 def take_answer(field: str, key: str) -> None:
-    """Copy widget ``key``'s value into the answer to ``field`` (counts as ``int``)."""
+    """Copy widget ``key``'s value into the answer to ``field`` (counts as ``int``); a new
+    task brings its own modality when it cannot take the one answered."""
     value = st.session_state[key]
     if vocabulary()[field]["type"] == "int" and value is not None:
         value = int(value)
     st.session_state.answers[field] = value
+    if field == "task":
+        q.follow_task(st.session_state.answers)
 
 
 def remember(key: str, default: Any) -> dict[str, Any]:

@@ -58,8 +58,8 @@ def save_upload(
 ) -> Path:
     """Write an uploaded file into ``folder`` and return the path to read the data from.
 
-    A ``.zip`` (a folder of images in class sub-folders) is unpacked safely and the image
-    folder is returned. Raises :class:`~advisor.errors.DataError`, writing nothing, when
+    A ``.zip`` (a folder of images or audio clips in class sub-folders) is unpacked safely
+    and the folder is returned. Raises :class:`~advisor.errors.DataError`, writing nothing, when
     the upload is over ``limit_mb`` megabytes or is not a kind of file advisor reads.
     """
     size_mb = len(data) / 1e6
@@ -73,7 +73,7 @@ def save_upload(
     if suffix not in UPLOAD_SUFFIXES:
         raise DataError(
             f"{name} is not a file advisor reads: expected one of {', '.join(UPLOAD_SUFFIXES)} "
-            "(a table, an .npz with X and y, or a zip of an image folder)."
+            "(a table, an .npz with X and y, or a zip of an image or audio folder)."
         )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

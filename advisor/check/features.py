@@ -213,8 +213,8 @@ def text_features(context: Context, *, max_features: int = 100_000) -> Any:
 
 
 def model_features(context: Context, *, scale: bool = True) -> Any:
-    """The feature step for the context's data: pixels, TF-IDF, or a table's columns with
-    any text column among them.
+    """The feature step for the context's data: pixels, MFCC statistics of audio, TF-IDF,
+    or a table's columns with any text column among them.
 
     ``scale=False`` leaves numbers as they are, for trees, which do not need it; they see
     the key terms of a text column, not its whole TF-IDF.
@@ -224,6 +224,10 @@ def model_features(context: Context, *, scale: bool = True) -> Any:
 
     if context.modality == "image":
         return make_pipeline(PixelFeatures(), StandardScaler()) if scale else PixelFeatures()
+    if context.modality == "audio":
+        from advisor.check.audio_features import MfccStats
+
+        return make_pipeline(MfccStats(), StandardScaler()) if scale else MfccStats()
     if context.text_only:
         return text_features(context)
     return table_features(context, scale=scale, text="all" if scale else "key")

@@ -159,6 +159,22 @@ def ladder(context: Context) -> list[Candidate]:
             ),
             Candidate("cnn", "deep_learning", 1.0, build_cnn, cooperative=True),
         ]
+    if context.modality == "audio":
+        # MFCC statistics for linear models and boosting, whose builders (and search spaces)
+        # the tables' rungs share through model_features; the CNN reads the spectrogram.
+        linear = "ridge" if regression else "logistic"
+        return [
+            floor,
+            Candidate(f"mfcc_{linear}", "classical", 1.0, build_linear),
+            Candidate(
+                "mfcc_gradient_boosting",
+                "classical",
+                1.2,
+                build_gradient_boosting,
+                cooperative=True,
+            ),
+            Candidate("logmel_cnn", "deep_learning", 1.0, build_cnn, cooperative=True),
+        ]
     return [
         floor,
         Candidate("ridge" if regression else "logistic", "classical", 0.8, build_linear),
@@ -293,9 +309,12 @@ def build_table_net(context: Context, deadline: float | None) -> Any:
 
 
 def build_cnn(context: Context, deadline: float | None) -> Any:
-    """The small CNN on images of at most CNN_SIDE pixels a side."""
+    """The small CNN on images of at most CNN_SIDE pixels a side, or on log-mel
+    spectrograms as one-channel images (their mel bands and frames kept whole: both are
+    already few, see advisor.data.audio)."""
     from sklearn.pipeline import make_pipeline
 
+    from advisor.check.features import Float32
     from advisor.check.neural import CNNNet
 
     # Small batches at a higher learning rate, with a short patience, reach the accuracy
@@ -310,6 +329,8 @@ def build_cnn(context: Context, deadline: float | None) -> Any:
         seed=context.seed,
         threads=context.threads,
     )
+    if context.modality == "audio":
+        return make_pipeline(Float32(), net)
     return make_pipeline(PixelFeatures(side=CNN_SIDE, flatten=False), net)
 
 

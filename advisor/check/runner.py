@@ -45,6 +45,7 @@ from advisor.check.result import FeasibilityReport, ModelResult
 from advisor.check.sampling import sample_for_budget, seconds_for_rows
 from advisor.check.study import Progress, Study
 from advisor.check.verdict import judge
+from advisor.data.audio import UNEVEN_CLIPS
 from advisor.errors import CheckError, ParameterError
 from advisor.terms import METRICS
 
@@ -128,7 +129,7 @@ def run_check(
     if sample_note:
         warnings.insert(0, sample_note)
     warnings += _start_up_warning(plan)
-    warnings += [d for d in dataset.notes if d.startswith("Sampled")]
+    warnings += [d for d in dataset.notes if d.startswith(("Sampled", UNEVEN_CLIPS))]
     warnings += _unfinished_warning(study.results, best_c)
     floor = next((m for m in study.results if m.family == "baseline"), None)
     judgement = judge(metrics[0], best_c, best_n, floor)

@@ -1,10 +1,11 @@
 """Sampling a large input down to what the budget can evaluate.
 
 The rate at which a budget evaluates rows is set per kind of data: table cells (rows ×
-features), image pixels, or text rows per second, on the local engine's lanes. An engine
-with more CPUs evaluates rows faster in proportion: its ``scale`` (the executor's
-``row_scale()``) multiplies the rate. Above the cap, a stratified random sample (classes keep
-their shares) stands for the data, and the report says so.
+features), image pixels (an audio clip's log-mel spectrogram counts as an image), or text
+rows per second, on the local engine's lanes. An engine with more CPUs evaluates rows faster
+in proportion: its ``scale`` (the executor's ``row_scale()``) multiplies the rate. Above the
+cap, a stratified random sample (classes keep their shares) stands for the data, and the
+report says so.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def row_cap(dataset: Any, budget: float, scale: float = 1.0) -> int:
     times as wide as the local one. ``MAX_ROWS`` bounds the rows this machine holds,
     whatever the engine."""
     budget = budget * scale
-    if dataset.modality == "image":
+    if dataset.modality in ("image", "audio"):
         pixels = int(np.prod(np.asarray(dataset.X).shape[1:]))
         cap = PIXELS_PER_SECOND * budget / max(1, pixels)
     elif dataset.modality == "text":
@@ -44,7 +45,7 @@ def seconds_for_rows(dataset: Any, rows: int, scale: float = 1.0) -> float:
     proportion to the seconds (below ``MAX_ROWS``)."""
     if rows > MAX_ROWS:
         return float("inf")
-    if dataset.modality == "image":
+    if dataset.modality in ("image", "audio"):
         pixels = max(1, int(np.prod(np.asarray(dataset.X).shape[1:])))
         return rows * pixels / PIXELS_PER_SECOND / scale
     if dataset.modality == "text":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +17,16 @@ import click
 
 from advisor.cli.data_options import DataRequest, data_options
 from advisor.errors import ParameterError
-from advisor.profile import COMPLEXITIES, DEPLOYMENTS, PURPOSES, TEAM_FRAMEWORKS, Profile
-from advisor.terms import MODALITIES, TASKS
+from advisor.profile import (
+    COMPLEXITIES,
+    DEPLOYMENTS,
+    PURPOSES,
+    TASK_MODALITIES,
+    TEAM_FRAMEWORKS,
+    Profile,
+    tasks_taking,
+)
+from advisor.terms import APPLICATION_MODALITY, APPLICATION_TASKS, MODALITIES, TASKS
 
 if TYPE_CHECKING:
     from advisor.recommendation import Candidate, Recommendation
@@ -52,8 +61,25 @@ _SHOWN = (
 )
 
 
+def _every_task(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Let --task name every task: the shared data options offer the check's tasks (those
+    with a target column), while the rules also advise on the application tasks."""
+    params = command.__click_params__  # where click.option collects a command's options
+    index = next(i for i, param in enumerate(params) if param.name == "task")
+    params[index] = click.Option(
+        ["--task"],
+        type=click.Choice(TASKS),
+        help="What the model does [default with --data: inferred from the target].",
+    )
+    return command
+
+
 @click.command()
-@click.option("--modality", type=click.Choice(MODALITIES), help="Input data [default: tabular].")
+@click.option(
+    "--modality",
+    type=click.Choice(MODALITIES),
+    help="Input data [default: tabular; for detection, transcription and generation their own].",
+)
 @click.option(
     "--complexity",
     type=click.Choice(COMPLEXITIES),
@@ -93,8 +119,9 @@ _SHOWN = (
 @click.option(
     "--data",
     type=click.Path(path_type=Path),
-    help="CSV/Parquet table, .npz (X, y) or image folder: infer the profile from it.",
+    help="CSV/Parquet table, .npz (X, y), or image or audio folder: infer the profile from it.",
 )
+@_every_task
 @data_options
 @click.option(
     "--json", "as_json", is_flag=True, help="Print only the advisor.recommendation/1 JSON."
@@ -126,6 +153,7 @@ def recommend(
     \b
     advisor recommend --task binary --modality tabular --complexity complex --rows 20000
     advisor recommend --data churn.csv --target churned --drop customer_id --interpretable
+    advisor recommend --task detection --deployment edge --rows 80
     """
     from advisor.recommendation import recommend as run_rules
 
@@ -145,6 +173,7 @@ def recommend(
     given = {name: value for name, value in given.items() if value is not None}
     request = DataRequest(path=data, **reading)
     if data is not None:
+        _check_data_task(request)
         profile = _from_data(request, modality=modality, classes=classes, given=given)
     else:
         _check_without_data(request)
@@ -154,8 +183,7 @@ def recommend(
                 "from data."
             )
         _check_classes(request.task, classes)
-        if modality is not None:
-            given["modality"] = modality
+        given["modality"] = _modality_for(request.task, modality)
         if classes is not None:
             given["classes"] = classes
         profile = Profile(task=request.task, **given)
@@ -198,6 +226,37 @@ def _from_data(
     return profile
 
 
+def _check_data_task(request: DataRequest) -> None:
+    """--data reads labelled examples with a target; the application tasks are described
+    with flags."""
+    if request.task in APPLICATION_TASKS:
+        raise ParameterError(
+            f"--data reads a table, .npz or folder with a target to classify or predict, "
+            f"not {request.task} data: describe the {request.task} problem with flags "
+            "(--rows, --gpu, --deployment, ...) and leave --data out."
+        )
+
+
+def _modality_for(task: str, modality: str | None) -> str:
+    """The modality --modality gives, or the task's own; one that the task cannot take is
+    refused."""
+    if modality is None:
+        return APPLICATION_MODALITY.get(task, "tabular")
+    allowed = TASK_MODALITIES[task]
+    if modality in allowed:
+        return modality
+    if len(allowed) == 1:
+        raise ParameterError(
+            f"--task {task} takes {allowed[0]} data, but --modality says {modality}: leave "
+            f"--modality out, or use --modality {allowed[0]}."
+        )
+    *others, last = tasks_taking(modality)
+    raise ParameterError(
+        f"--task {task} does not take {modality} data: {modality} data goes with --task "
+        f"{', '.join(others)} or {last}."
+    )
+
+
 def _check_without_data(request: DataRequest) -> None:
     """Options that read --data are refused without it."""
     needs = (
@@ -218,6 +277,11 @@ def _check_classes(task: str, classes: int | None) -> None:
     if task == "regression":
         raise ParameterError(
             "--classes is for classification, but --task regression predicts a number: "
+            "leave --classes out."
+        )
+    if task in ("transcription", "generation"):
+        raise ParameterError(
+            f"--classes is for classification and detection; --task {task} has no classes: "
             "leave --classes out."
         )
     if task == "binary" and classes != 2:
@@ -299,18 +363,24 @@ def _show(result: Recommendation, *, data: Path | None, target: str | None) -> N
     console.print(
         f"Top candidate: {escape(result.top.label)}. {_recipe(result.top)}", soft_wrap=True
     )
-    if result.verdict == "check":
-        if data is None:
-            command = "advisor check DATA.csv --target COLUMN"
-        else:
-            command = f"advisor check {shlex.quote(str(data))}"
-            if target is not None:
-                command += f" --target {shlex.quote(target)}"
-        console.print(f"Next: {command}", soft_wrap=True)
+    if result.verdict == "check" or result.top.scaffold_command is None:
+        console.print(f"Next: {_check_command(profile, data, target)}", soft_wrap=True)
     else:
         console.print(
             f"Next: {result.top.scaffold_command}{_framework_flag(result)}", soft_wrap=True
         )
+
+
+def _check_command(profile: Profile, data: Path | None, target: str | None) -> str:
+    """The check to run next: on --data when it was given, else on data of its kind."""
+    if data is None:
+        if profile.modality == "audio":
+            return "advisor check FOLDER"
+        return "advisor check DATA.csv --target COLUMN"
+    command = f"advisor check {shlex.quote(str(data))}"
+    if target is not None:
+        command += f" --target {shlex.quote(target)}"
+    return command
 
 
 def _framework_flag(result: Recommendation) -> str:
@@ -320,7 +390,7 @@ def _framework_flag(result: Recommendation) -> str:
     from advisor.scaffold.vocabulary import CHOICES, fits
 
     choice, top, profile = result.framework, result.top, result.profile
-    if choice is None or top.family != "deep_learning":
+    if choice is None or top.family != "deep_learning" or top.recipe is None:
         return ""
     if get_recipe(top.recipe).framework == choice.name or choice.name not in CHOICES["framework"]:
         return ""
@@ -335,6 +405,11 @@ def _recipe(candidate: Candidate) -> str:
     from advisor.scaffold.recipes import get_recipe
     from advisor.scaffold.vocabulary import building
 
+    if candidate.recipe is None:
+        return (
+            "No recipe scaffolds it yet: advisor check measures it on a folder of clips, one "
+            "sub-folder per class."
+        )
     framework = get_recipe(candidate.recipe).framework
     return f"Recipe: {candidate.recipe}, building {building(candidate.project_model, framework)}."
 

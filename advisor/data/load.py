@@ -7,8 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from advisor.data.arrays import load_npz
+from advisor.data.audio import AUDIO_SUFFIXES, load_audio_folder
 from advisor.data.dataset import Dataset
-from advisor.data.images import load_image_folder
+from advisor.data.images import IMAGE_SUFFIXES, load_image_folder
 from advisor.data.source import describe_source
 from advisor.data.tables import load_table
 from advisor.errors import DataError, ParameterError
@@ -28,14 +29,16 @@ def load_dataset(
     image_size: int | None = None,
     describe: bool = True,
 ) -> Dataset:
-    """Read a table, an ``.npz`` or an image folder into a :class:`Dataset`.
+    """Read a table, an ``.npz``, an image folder or a folder of audio clips (``.wav``,
+    ``.flac``, read as log-mel spectrograms: see :mod:`~advisor.data.audio`) into a
+    :class:`Dataset`.
 
     ``target`` names the target column of a table (default: a column called target,
     label, y, ... or else the last one, never an ID or a date). ``text_column`` marks a
     free-text column (default: detected; ``"none"``: no text column, every column is a
     table feature). ``task`` overrides the task inferred from the target. ``max_rows``
-    bounds memory: larger inputs are sampled uniformly at random (images: per class), and
-    ``notes`` say so.
+    bounds memory: larger inputs are sampled uniformly at random (images and clips: per
+    class), and ``notes`` say so.
 
     ``drop`` names columns of a table to remove before anything else (an ID, a leak);
     a feature column with no values is dropped too, and ``notes`` say so.
@@ -99,11 +102,20 @@ def _load(
     columns = {"drop": drop, "time_column": time_column}
     named = [option for option, value in columns.items() if value]
     if path.is_dir():
+        audio = _holds_audio(path)
+        what = "a folder of audio clips" if audio else "a folder of images"
         if named or time_ordered:
-            _refuse(named[0] if named else "time_ordered", path, "a folder of images")
-        return load_image_folder(
-            path, task=task, max_rows=max_rows, seed=seed, image_size=image_size
-        )
+            _refuse(named[0] if named else "time_ordered", path, what)
+        if not audio:
+            return load_image_folder(
+                path, task=task, max_rows=max_rows, seed=seed, image_size=image_size
+            )
+        if image_size is not None:
+            raise DataError(
+                f"--image-size is for a folder of images; {path} holds audio clips: leave "
+                "--image-size out."
+            )
+        return load_audio_folder(path, task=task, max_rows=max_rows, seed=seed)
     if image_size is not None:
         raise DataError(
             f"--image-size is for a folder of images; {path} is a file: leave --image-size out."
@@ -129,6 +141,24 @@ def _load(
         time_column=time_column,
         time_ordered=time_ordered,
     )
+
+
+def _holds_audio(path: Path) -> bool:
+    """Whether a folder holds audio clips rather than images; one holding both is refused,
+    as a check reads one kind of input."""
+    first: dict[str, Path] = {}
+    for found in path.rglob("*"):
+        suffix = found.suffix.lower()
+        kind = "audio" if suffix in AUDIO_SUFFIXES else "image" if suffix in IMAGE_SUFFIXES else ""
+        if kind and not found.relative_to(path).parts[0].startswith("."):
+            first.setdefault(kind, found)
+        if len(first) == 2:
+            raise DataError(
+                f"{path} holds both images ({first['image'].relative_to(path)}) and audio "
+                f"({first['audio'].relative_to(path)}): the check reads one kind of input; "
+                "move one kind to a folder of its own."
+            )
+    return "audio" in first
 
 
 def _refuse(option: str, path: Path, what: str) -> None:

@@ -2,9 +2,10 @@
 and a hash of its content, so that a project can train on exactly the data that was
 checked and notice when that data has changed.
 
-The hash is SHA-256 over the file's bytes; for a folder of images, over each image's
-path relative to the folder (sorted, ``/``-separated) and the SHA-256 of its bytes, for the
-images the reader takes (files with an image suffix in a non-hidden class sub-folder).
+The hash is SHA-256 over the file's bytes; for a folder of images or audio clips, over each
+file's path relative to the folder (sorted, ``/``-separated) and the SHA-256 of its bytes,
+for the files the reader takes (files with an image or audio suffix in a non-hidden class
+sub-folder; a folder holds one kind or the other).
 Generated projects compute the same hash with their own code (``data.py``), so the two
 must stay in step.
 """
@@ -18,7 +19,7 @@ from typing import Any
 
 from advisor.errors import DataError
 
-KINDS = ("table", "text", "image_folder", "npz")
+KINDS = ("table", "text", "image_folder", "npz", "audio_folder")
 _BLOCK = 1 << 20  # bytes hashed at a time: a large file is never read whole
 
 
@@ -29,9 +30,9 @@ class DataSource:
 
     path: str  # absolute
     kind: str  # one of KINDS
-    rows_total: int  # rows (images) in the input, before any sampling
+    rows_total: int  # rows (images, clips) in the input, before any sampling
     sha256: str
-    size_bytes: int  # of the file, or of the images of a folder
+    size_bytes: int  # of the file, or of the images or clips of a folder
     target: str | None = None
     text_column: str | None = None
     drop: tuple[str, ...] = ()
@@ -72,13 +73,16 @@ class DataSource:
 
 
 def image_files(folder: Path) -> list[Path]:
-    """The images a folder reader takes, sorted by their path relative to `folder`."""
+    """The images (or audio clips) a folder reader takes, sorted by their path relative to
+    `folder`."""
+    from advisor.data.audio import AUDIO_SUFFIXES
     from advisor.data.images import IMAGE_SUFFIXES
 
+    suffixes = IMAGE_SUFFIXES | AUDIO_SUFFIXES
     found = [
         path
         for path in folder.rglob("*")
-        if path.suffix.lower() in IMAGE_SUFFIXES
+        if path.suffix.lower() in suffixes
         and len(path.relative_to(folder).parts) >= 2
         and not path.relative_to(folder).parts[0].startswith(".")
         and path.is_file()
@@ -87,7 +91,8 @@ def image_files(folder: Path) -> list[Path]:
 
 
 def content_hash(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, or of a folder's images (see the module's docstring)."""
+    """SHA-256 of a file's bytes, or of a folder's images or clips (see the module's
+    docstring)."""
     path = Path(path)
     if path.is_file():
         return _file_hash(path).hexdigest()
@@ -116,7 +121,7 @@ def describe_source(
     """The :class:`DataSource` of `dataset`, read from `path` with these options."""
     path = Path(path).resolve()
     if path.is_dir():
-        kind = "image_folder"
+        kind = "audio_folder" if dataset.modality == "audio" else "image_folder"
         size = sum(image.stat().st_size for image in image_files(path))
     else:
         kind = (

@@ -22,7 +22,7 @@ from advisor.profile import (
     TEAM_FRAMEWORKS,
     Profile,
 )
-from advisor.terms import MODALITIES, MODEL_FAMILIES, TASKS
+from advisor.terms import CHECK_TASKS, MODALITIES, MODEL_FAMILIES, TASKS
 
 FAMILIES = MODEL_FAMILIES
 
@@ -85,14 +85,15 @@ class CandidateModel:
     """A model the rules can score: who it is, which family, where it applies.
 
     ``recipes`` maps a modality to the recipe that would scaffold a project for it (for
-    images, classical models work on raw pixels: the image-sklearn recipe).
+    images, classical models work on raw pixels: the image-sklearn recipe), or to None
+    where no recipe builds it and ``advisor check`` measures it (audio classification).
     """
 
     name: str
     label: str
     family: str
     tasks: tuple[str, ...]
-    recipes: dict[str, str]
+    recipes: dict[str, str | None]
 
     @property
     def modalities(self) -> tuple[str, ...]:
@@ -107,7 +108,9 @@ class CandidateModel:
         return profile.task in self.tasks and profile.modality in self.recipes
 
 
-_ALL = TASKS
+# The general-purpose models fit every task with a target column; each application task
+# has its own pretrained networks below.
+_ALL = CHECK_TASKS
 _CLASSIFY = ("binary", "multiclass")
 _SKLEARN = {"tabular": "tabular-sklearn", "text": "text-sklearn", "image": "image-sklearn"}
 
@@ -191,14 +194,72 @@ CANDIDATES: dict[str, CandidateModel] = {
             _ALL,
             {"image": "image-finetune", "text": "text-finetune"},
         ),
+        # Audio classification: both families are measured by `advisor check` on a folder
+        # of clips in class sub-folders; no recipe builds them yet.
+        CandidateModel(
+            "mfcc_boosting",
+            "MFCC summary statistics with gradient-boosted trees",
+            "classical",
+            _CLASSIFY,
+            {"audio": None},
+        ),
+        CandidateModel(
+            "logmel_cnn",
+            "CNN on log-mel spectrograms",
+            "deep_learning",
+            _CLASSIFY,
+            {"audio": None},
+        ),
+        # The applications where deep learning is the only answer: pretrained networks,
+        # each fine-tuned by its own recipe.
+        CandidateModel(
+            "small_detector",
+            "Small real-time object detector (RT-DETR-R18 / YOLO-nano class), fine-tuned",
+            "deep_learning",
+            ("detection",),
+            {"image": "detection-finetune"},
+        ),
+        CandidateModel(
+            "pretrained_detector",
+            "Pretrained object detector (RT-DETR-R50 / DETR), fine-tuned",
+            "deep_learning",
+            ("detection",),
+            {"image": "detection-finetune"},
+        ),
+        CandidateModel(
+            "zero_shot_speech_recognizer",
+            "Pretrained speech recogniser (Whisper) as it is, zero-shot",
+            "deep_learning",
+            ("transcription",),
+            {"audio": "speech-finetune"},
+        ),
+        CandidateModel(
+            "pretrained_speech_recognizer",
+            "Pretrained speech recogniser (Whisper), fine-tuned",
+            "deep_learning",
+            ("transcription",),
+            {"audio": "speech-finetune"},
+        ),
+        CandidateModel(
+            "diffusion_lora",
+            "Pretrained latent diffusion model (Stable Diffusion) with LoRA adapters",
+            "deep_learning",
+            ("generation",),
+            {"image": "text-to-image-lora"},
+        ),
     )
 }
 
 # Candidates whose project builds a model of another name: boosted trees are built with
-# XGBoost, a pretrained network by the fine-tuning recipes.
+# XGBoost, a pretrained network by the fine-tuning recipes. The zero-shot recogniser is
+# the checkpoint the speech project starts from, before it fine-tunes.
 _PROJECT_MODEL = {
     "gradient_boosted_trees": {"tabular": "xgboost"},
     "pretrained_finetune": {"image": "finetune", "text": "finetune"},
+    "small_detector": {"image": "detector"},
+    "pretrained_detector": {"image": "detector"},
+    "zero_shot_speech_recognizer": {"audio": "speech_recognizer"},
+    "pretrained_speech_recognizer": {"audio": "speech_recognizer"},
 }
 
 # With a GPU, neural stacks scaffold with Lightning where a Lightning recipe exists.

@@ -42,7 +42,8 @@ def test_help(path: tuple[str, ...]) -> None:
 
 def test_recommend_help_lists_the_design_flags() -> None:
     result = CliRunner().invoke(main, ["recommend", "--help"])
-    for flag in ("--task [binary|multiclass|regression]", "--modality [tabular|image|text]",
+    for flag in ("--task [binary|multiclass|regression|detection|transcription|generation]",
+                 "--modality [tabular|image|text|audio]",
                  "--complexity [simple|complex|unknown]", "--rows", "--features",
                  "--interpretable / --not-interpretable", "--gpu / --no-gpu",
                  "--labelled / --unlabelled", "--data PATH",

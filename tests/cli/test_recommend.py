@@ -204,8 +204,8 @@ def test_unknown_target_suggests_the_close_column(cancer_csv: Path) -> None:
     [
         (
             [],
-            "Error: Give the task with --task (binary, multiclass, regression), or --data PATH "
-            "to infer it from data.\n",
+            "Error: Give the task with --task (binary, multiclass, regression, detection, "
+            "transcription, generation), or --data PATH to infer it from data.\n",
         ),
         (
             ["--task", "binary", "--target", "y"],
@@ -255,7 +255,7 @@ def test_a_misspelt_choice_is_a_usage_error() -> None:
     assert result.exit_code == 2
     assert result.output.endswith(
         "Error: Invalid value for '--task': 'binay' is not one of 'binary', 'multiclass', "
-        "'regression'.\n"
+        "'regression', 'detection', 'transcription', 'generation'.\n"
     )
 
 

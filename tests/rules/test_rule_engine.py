@@ -53,7 +53,7 @@ def _one_rule(when: str = "", effect: str = "", extra: str = "") -> str:
         (
             _one_rule(when="all:\n        - {field: modality, op: eq, value: tabluar}"),
             "unknown value 'tabluar' for field 'modality' (did you mean 'tabular'?); "
-            "allowed: tabular, image, text.",
+            "allowed: tabular, image, text, audio.",
         ),
         (
             _one_rule(when="all:\n        - {field: task, op: eqq, value: binary}"),

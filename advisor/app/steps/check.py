@@ -16,11 +16,23 @@ from advisor.app.steps.check_options import CheckChoices, draw_options
 from advisor.app.steps.check_report import show_report
 from advisor.check import view
 from advisor.errors import AdvisorError
+from advisor.terms import APPLICATION_TASKS, DEFAULT_METRICS, metric_display
 
 
 def draw() -> None:
     """Ask for data when there is none; else the budget, the button, and the last report."""
     st.header("The check")
+    task = st.session_state.answers["task"]
+    if task in APPLICATION_TASKS:
+        metric = metric_display(DEFAULT_METRICS[task][0])
+        st.info(
+            f"The check compares classical baselines with deep learning on the same data. "
+            f"For {task} there is no classical side to compare: deep learning from a "
+            f"pretrained model is the answer (step 3), and the project (step 5) measures "
+            f"its {metric} in evaluate.",
+            icon=":material/info:",
+        )
+        return
     data: LoadedData | None = st.session_state.data
     if data is None:
         st.info(

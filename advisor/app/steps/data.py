@@ -15,10 +15,17 @@ from advisor.app.resources import example_dataset, vocabulary
 from advisor.app.state import RESULTS, LoadedData, question, remember, workdir
 from advisor.errors import AdvisorError
 from advisor.profile import Profile
+from advisor.terms import APPLICATION_TASKS
 
 NO_DATA = "none"
 EXAMPLE = "example"
 UPLOAD = "upload"
+# What each application task's project reads, in its recipe's words.
+APPLICATION_DATA = {
+    "detection": "images with boxes (COCO JSON or YOLO labels)",
+    "transcription": "audio files with a CSV of their transcripts",
+    "generation": "images with captions",
+}
 SOURCES = {
     NO_DATA: "No data: answers only",
     EXAMPLE: "A bundled example",
@@ -36,6 +43,13 @@ def draw() -> None:
         "balance, missing values, skewed and uninformative features. The check (step 4) "
         "needs data; the recommendation does not."
     )
+    task = st.session_state.answers["task"]
+    if task in APPLICATION_TASKS:
+        st.info(
+            f"The check does not apply to {task}, so there is nothing to read here for it: "
+            f"the {task} project (step 5) reads your {APPLICATION_DATA[task]} itself.",
+            icon=":material/info:",
+        )
     source = st.radio(
         "Data",
         tuple(SOURCES),
@@ -49,8 +63,8 @@ def draw() -> None:
     elif source == UPLOAD:
         limit = upload_limit_mb()
         st.file_uploader(
-            f"A CSV, TSV or Parquet table, an .npz with X and y, or a zip of an image folder "
-            f"(one sub-folder per class), up to {limit} MB",
+            f"A CSV, TSV or Parquet table, an .npz with X and y, or a zip of an image or audio "
+            f"folder (one sub-folder per class), up to {limit} MB",
             type=["csv", "tsv", "txt", "parquet", "pq", "npz", "zip", "gz"],
             key="upload",
         )

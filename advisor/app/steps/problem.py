@@ -6,6 +6,7 @@ import streamlit as st
 
 from advisor.app import answers as q
 from advisor.app.state import question
+from advisor.profile import modality_conflict
 
 
 def draw() -> None:
@@ -19,6 +20,10 @@ def draw() -> None:
     with left:
         for field in ("task", "modality"):
             question(field, where="p")
+        answers = st.session_state.answers
+        conflict = modality_conflict(answers["task"], answers["modality"])
+        if conflict is not None:
+            st.warning(conflict, icon=":material/warning:")
         st.subheader("Constraints", divider="gray")
         for field in q.CONSTRAINT_FIELDS:
             question(field, where="p")

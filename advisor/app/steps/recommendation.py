@@ -26,10 +26,11 @@ def draw() -> None:
         return
     st.subheader(VERDICTS.get(recommendation.verdict, recommendation.verdict))
     st.write(recommendation.reason)
-    st.caption(
-        f"Verdict: `{recommendation.verdict}` · the project recipe it suggests: "
-        f"`{recommendation.recipe}` (step 5)"
-    )
+    if recommendation.recipe is None:
+        suggests = "no recipe scaffolds it yet: the check (step 4) measures both families"
+    else:
+        suggests = f"the project recipe it suggests: `{recommendation.recipe}` (step 5)"
+    st.caption(f"Verdict: `{recommendation.verdict}` · {suggests}")
     st.markdown("**Candidates, best first**")
     st.table(
         [
