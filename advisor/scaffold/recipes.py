@@ -66,6 +66,9 @@ class Recipe:
                 changes["framework"] = frameworks[0]
         if "framework" in changes and "family" not in changes:
             changes["family"] = FRAMEWORK_FAMILY[changes["framework"]]
+        # scikit-learn trains on the CPU only: it brings that hardware unless one is named.
+        if changes.get("framework") == "sklearn" and "hardware" not in changes:
+            changes["hardware"] = "cpu"
         recipe = dataclasses.replace(self, **changes)
         if "model" not in changes:
             model = default_model(recipe.framework, recipe.modality, recipe.task, like=self.model)

@@ -51,11 +51,11 @@ def assert_as_measured_before(report, name: str) -> None:
         assert after["family"] == before["family"], model
         if before["settled"] and after["settled"]:
             assert after["status"] == before["status"], model
-            assert after["fold_scores"] == before["fold_scores"], model
-            assert (after["score"], after["other_scores"]) == (
-                before["score"],
-                before["other_scores"],
-            ), model
+            # the same fits; library builds differ in the rounding of float32 kernels (a
+            # network moves by about 2e-6 of its score), far below any real change of a fit
+            assert after["fold_scores"] == pytest.approx(before["fold_scores"], rel=1e-5), model
+            assert after["score"] == pytest.approx(before["score"], rel=1e-5), model
+            assert after["other_scores"] == pytest.approx(before["other_scores"], rel=1e-5), model
             compared.append(model)
     # The floor and the rungs that cannot be cut short always run to their end.
     assert "dummy" in compared, compared  # under load, the rest may all be cut short
