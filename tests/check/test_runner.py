@@ -51,11 +51,13 @@ def assert_as_measured_before(report, name: str) -> None:
         assert after["family"] == before["family"], model
         if before["settled"] and after["settled"]:
             assert after["status"] == before["status"], model
-            # the same fits; library builds differ in the rounding of float32 kernels (a
-            # network moves by about 2e-6 of its score), far below any real change of a fit
-            assert after["fold_scores"] == pytest.approx(before["fold_scores"], rel=1e-5), model
-            assert after["score"] == pytest.approx(before["score"], rel=1e-5), model
-            assert after["other_scores"] == pytest.approx(before["other_scores"], rel=1e-5), model
+            # A classical fit is the same fit on any machine. A network's float32 kernels are
+            # chosen per CPU, and training amplifies their rounding: another CPU lands the
+            # same network within 2 % of its score, far closer than any broken network.
+            near = {"rel": 0.02} if before["family"] == "deep_learning" else {"rel": 1e-5}
+            assert after["fold_scores"] == pytest.approx(before["fold_scores"], **near), model
+            assert after["score"] == pytest.approx(before["score"], **near), model
+            assert after["other_scores"] == pytest.approx(before["other_scores"], **near), model
             compared.append(model)
     # The floor and the rungs that cannot be cut short always run to their end.
     assert "dummy" in compared, compared  # under load, the rest may all be cut short
