@@ -12,7 +12,9 @@ floor and decides:
 - otherwise the verdict of the paired rule on the two best models.
 
 Every comparison uses all the pairs there are: the first pass of cross-validation and the
-repeated passes (:attr:`~advisor.check.result.ModelResult.paired_scores`).
+repeated passes (:attr:`~advisor.check.result.ModelResult.paired_scores`), in the test
+corrected for splits that share their training rows (``test_share``, see
+:func:`~advisor.check.evaluation.compare`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def judge(
     best_c: ModelResult | None,
     best_n: ModelResult | None,
     floor: ModelResult | None,
+    *,
+    test_share: float,
 ) -> Judgement:
     """Decide what the run can say (see the module docstring)."""
     missing = tuple(
@@ -48,22 +52,22 @@ def judge(
     )
     if best_c is None or best_n is None:
         return Judgement("tie", "not_measured", unmeasured=missing)
-    comparison = compare(metric, *pairs(best_n, best_c))
+    comparison = compare(metric, *pairs(best_n, best_c), test_share=test_share)
     numbers = {"margin": comparison.margin, "p_value": comparison.p_value}
     if (
         floor is not None
         and floor.fold_scores
-        and not (beats_floor(metric, best_c, floor) or beats_floor(metric, best_n, floor))
+        and not any(beats_floor(metric, m, floor, test_share=test_share) for m in (best_c, best_n))
     ):
         return Judgement("tie", "no_signal", **numbers)
     return Judgement(comparison.verdict, "measured", **numbers)
 
 
-def beats_floor(metric: str, model: ModelResult, floor: ModelResult) -> bool:
+def beats_floor(metric: str, model: ModelResult, floor: ModelResult, *, test_share: float) -> bool:
     """Whether ``model`` beats the dummy floor by the verdict's rule."""
     # compare() tests its first scores against its second: "deep_learning" means the first
     # are better, whichever family they come from.
-    return compare(metric, *pairs(model, floor)).verdict == "deep_learning"
+    return compare(metric, *pairs(model, floor), test_share=test_share).verdict == "deep_learning"
 
 
 def pairs(a: ModelResult, b: ModelResult) -> tuple[tuple[float, ...], tuple[float, ...]]:

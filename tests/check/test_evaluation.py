@@ -12,6 +12,7 @@ from advisor.check.evaluation import (
     make_splits,
     metrics_for,
     score,
+    share_tested,
 )
 from advisor.errors import ParameterError
 
@@ -47,12 +48,15 @@ CLASSICAL = np.array([0.90, 0.91, 0.89, 0.92, 0.90])
     ],
 )
 def test_verdict_rule(metric, neural, classical, verdict) -> None:
-    assert compare(metric, neural, classical).verdict == verdict
+    assert compare(metric, neural, classical, test_share=0.25).verdict == verdict
 
 
 def test_margin_is_mean_difference_and_p_is_one_sided() -> None:
     result = compare(
-        "roc_auc", CLASSICAL + 0.01 + np.array([0, 0.001, -0.001, 0.002, 0]), CLASSICAL
+        "roc_auc",
+        CLASSICAL + 0.01 + np.array([0, 0.001, -0.001, 0.002, 0]),
+        CLASSICAL,
+        test_share=0.25,
     )
     assert result.margin == pytest.approx(0.0104)
     assert 0 < result.p_value < 0.001
@@ -60,14 +64,37 @@ def test_margin_is_mean_difference_and_p_is_one_sided() -> None:
 
 
 def test_relative_rmse_difference_is_positive_when_neural_is_better() -> None:
-    result = compare("rmse", np.full(5, 0.9) + np.array([0, 0.001, 0, 0.002, 0]), np.ones(5))
+    result = compare(
+        "rmse", np.full(5, 0.9) + np.array([0, 0.001, 0, 0.002, 0]), np.ones(5), test_share=0.25
+    )
     assert result.margin == pytest.approx(0.0994, abs=1e-4)
 
 
 def test_identical_differences_do_not_give_nan() -> None:
-    result = compare("accuracy", CLASSICAL + 0.02, CLASSICAL)
+    result = compare("accuracy", CLASSICAL + 0.02, CLASSICAL, test_share=0.25)
     assert (result.verdict, result.p_value) == ("deep_learning", 0.0)
-    assert compare("accuracy", CLASSICAL, CLASSICAL).verdict == "tie"
+    assert compare("accuracy", CLASSICAL, CLASSICAL, test_share=0.25).verdict == "tie"
+
+
+def test_the_test_is_corrected_for_splits_that_share_their_training_rows() -> None:
+    """Without the correction it is scipy's paired t-test; with it, the differences of
+    fifteen overlapping splits that the plain test calls a win are a tie."""
+    from scipy import stats
+
+    d = np.array([0.03, -0.01, 0.02, -0.005, 0.015] * 3)
+    plain = compare("accuracy", CLASSICAL.mean() + d, np.full(15, CLASSICAL.mean()), test_share=0.0)
+    assert plain.p_value == pytest.approx(stats.ttest_1samp(d, 0.0, alternative="greater").pvalue)
+    assert plain.verdict == "deep_learning"
+    corrected = compare(
+        "accuracy", CLASSICAL.mean() + d, np.full(15, CLASSICAL.mean()), test_share=0.25
+    )
+    assert corrected.margin == plain.margin and corrected.p_value > 0.1
+    assert corrected.verdict == "tie"
+
+
+def test_tested_share_is_test_rows_over_training_rows() -> None:
+    folds = make_splits(np.arange(100) % 2, "binary", seed=0).folds
+    assert share_tested(folds) == pytest.approx(0.25)
 
 
 def test_delta_per_metric() -> None:

@@ -111,10 +111,10 @@ def test_spare_time_repeats_the_compared_models_and_the_floor_on_the_same_splits
     best_n, best_c = models["net"], models["logistic"]
     neural, classical = pairs(best_n, best_c)
     assert len(neural) == len(classical) == 15
-    assert len(compare("accuracy", neural, classical).differences) == 15
-    assert judge("accuracy", best_c, best_n, models["dummy"]).margin == pytest.approx(
-        np.mean(np.subtract(neural, classical))
-    )
+    assert len(compare("accuracy", neural, classical, test_share=0.25).differences) == 15
+    assert judge(
+        "accuracy", best_c, best_n, models["dummy"], test_share=0.25
+    ).margin == pytest.approx(np.mean(np.subtract(neural, classical)))
 
 
 def test_only_passes_both_models_completed_count(table) -> None:
