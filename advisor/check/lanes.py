@@ -28,6 +28,8 @@ class Job:
     ``until`` (monotonic) is when the group's time ends; ``weight`` is the job's share of it.
     ``notify(event, info)`` is the caller's progress callback, called on the caller's thread.
     A job ``after`` an event waits for it (until ``until`` at most) before its slot is set.
+    A job whose ``claims()`` is true when its slot is set gets all of its group's time
+    left, whatever its weight (see :func:`_slot`).
     """
 
     group: str
@@ -35,6 +37,7 @@ class Job:
     until: float
     run: Callable[[Slot, Notify], None]
     after: threading.Event | None = None
+    claims: Callable[[], bool] | None = None
 
 
 def run_jobs(
@@ -107,8 +110,11 @@ def _wait_until_ready(job: Job, clock: Clock) -> None:
 
 
 def _slot(job: Job, queued: list[Job], *, working: int, min_slot: float, now: float) -> Slot:
-    """The job's share of its group's time left; ``queued`` starts with the job itself."""
+    """The job's share of its group's time left; ``queued`` starts with the job itself.
+    A claiming job gets all of it: its group needs its result more than the next jobs'."""
     left = max(0.0, job.until - now)
+    if job.claims is not None and job.claims():
+        return Slot(start=now, seconds=left)
     weights = sum(j.weight for j in queued if j.group == job.group)
     seconds = left * job.weight * working / weights if weights else left
     return Slot(start=now, seconds=min(left, max(seconds, min_slot)))

@@ -126,7 +126,13 @@ class Study:
 
     def _candidate_job(self, candidate: Candidate) -> Job:
         """The candidate's cross-validation, sharing its family's time; for the network,
-        its learning curve too."""
+        its learning curve too.
+
+        A rung that runs while its family has no score yet claims all of the family's
+        time left: a family without a score leaves the verdict nothing to compare, and on
+        a few thousand images each rung of five even shares can be too short to finish
+        (so none would), where the first, given the time, does.
+        """
         weight = 0.0 if candidate.skip else candidate.weight
         curve = CURVE_FRACTIONS if candidate.family == "deep_learning" else ()
         until = self.plan.family_ends[candidate.family]
@@ -135,7 +141,12 @@ class Study:
             weight,
             until,
             lambda slot, notify: self._cross_validate(candidate, slot, notify, curve),
+            claims=None if candidate.skip else lambda: not self._scored(candidate.family),
         )
+
+    def _scored(self, family: str) -> bool:
+        """Whether a model of ``family`` has a score."""
+        return any(r.family == family and r.status == "ok" for r in list(self.results))
 
     def _curve_job(self, fraction: float) -> Job:
         """One point of the best classical model's curve, once the ladder is done, sharing

@@ -55,6 +55,27 @@ def test_a_slot_follows_its_weight_and_never_falls_below_the_minimum() -> None:
     assert [seconds for _, _, seconds in record] == [2.5, 10.0, 0.5]  # at most what is left
 
 
+def test_a_job_claims_all_its_group_has_left_until_its_group_has_a_result() -> None:
+    clock, record, results = Clock(), [], []
+
+    def claiming(takes: float, *, scores: bool) -> Job:
+        def run(slot, notify) -> None:
+            record.append(("g", slot.start, slot.seconds))
+            clock.spend(takes)
+            results.extend([takes] if scores else [])
+
+        return Job("g", 1.0, clock.now + 10, run, claims=lambda: not results)
+
+    jobs = [
+        claiming(1.0, scores=False),  # fails: the next one claims too
+        claiming(5.0, scores=True),
+        claiming(1.0, scores=True),  # the group has a result: its share again
+        job("g", clock, record, until=clock.now + 10, takes=0.0),
+    ]
+    run_jobs(jobs, lanes=1, notify=lambda event, info: None, clock=clock)
+    assert record == [("g", 100.0, 10.0), ("g", 101.0, 9.0), ("g", 106.0, 2.0), ("g", 107.0, 3.0)]
+
+
 def test_two_lanes_run_jobs_side_by_side_and_report_on_the_callers_thread() -> None:
     both_running = threading.Barrier(2, timeout=10)  # passes only if the two overlap
     events = []

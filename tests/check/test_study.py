@@ -16,7 +16,7 @@ from advisor.check.evaluation import compare, make_splits, repeated_splits
 from advisor.check.fitting import fit_and_score
 from advisor.check.ladder import Candidate, build_dummy, context_for
 from advisor.check.messages import FoldScored, StudyData
-from advisor.check.plan import Budget, plan_time
+from advisor.check.plan import Budget, Slot, plan_time
 from advisor.check.study import Study
 from advisor.check.verdict import judge, pairs
 
@@ -141,3 +141,18 @@ def test_rows_in_time_order_get_no_repeats(table) -> None:
     ran = study(table, InProcess(), passes=0)
     ran.run(lambda event, info: None)
     assert ran.repeats == 1 and all(m.repeat_scores == () for m in ran.results)
+
+
+def test_each_rung_claims_its_familys_time_until_the_family_has_a_score(table) -> None:
+    data, context = table
+    skipped = Candidate("big", "classical", 1.0, _logistic, skip="skipped: too many rows")
+    candidates = [*CANDIDATES, skipped]
+    plan = plan_time(Budget(60.0, time.monotonic()), Budget(60.0, time.monotonic()), lanes=1)
+    ran = Study(data, context, candidates, plan, InProcess())
+    net, dummy, logistic, big = (ran._candidate_job(c) for c in candidates)
+    assert big.claims is None  # a skipped rung never runs
+    assert logistic.claims() and net.claims()
+    dummy.run(Slot(time.monotonic(), 10.0), lambda event, info: None)
+    assert logistic.claims()  # the floor is not the classical family
+    logistic.run(Slot(time.monotonic(), 10.0), lambda event, info: None)
+    assert not logistic.claims() and net.claims()
