@@ -54,16 +54,23 @@ def delta(metric: str) -> float:
 
 @dataclass(frozen=True)
 class Splits:
-    """Train/test row indices for each split, and how they were made, in words."""
+    """Train/test row indices for each split, how they were made, in words, and whether
+    they are random draws of one training size (what the correction of the paired test
+    assumes, see :func:`compare`)."""
 
     folds: tuple[tuple[np.ndarray, np.ndarray], ...]
     description: str
+    random: bool = True
 
-
-def share_tested(folds: tuple[tuple[np.ndarray, np.ndarray], ...]) -> float:
-    """Test rows over training rows, on average over ``folds``: the correction of the
-    paired test (see :func:`compare`)."""
-    return float(np.mean([len(test) for _, test in folds]) / np.mean([len(t) for t, _ in folds]))
+    @property
+    def test_share(self) -> float:
+        """Test rows over training rows, the correction's ratio; 0 (no correction) for
+        forward-chaining splits, whose training windows grow split by split: their
+        differences vary with the window more than by the overlap the correction is for."""
+        if not self.random:
+            return 0.0
+        tested = np.mean([len(test) for _, test in self.folds])
+        return float(tested / np.mean([len(train) for train, _ in self.folds]))
 
 
 def make_splits(y: np.ndarray, task: str, *, seed: int, time_ordered: bool = False) -> Splits:
@@ -96,7 +103,7 @@ def make_splits(y: np.ndarray, task: str, *, seed: int, time_ordered: bool = Fal
         (np.asarray(train), np.asarray(test))
         for train, test in splitter.split(np.zeros(rows), y if classify else None)
     )
-    return Splits(folds=folds, description=words)
+    return Splits(folds=folds, description=words, random=not time_ordered)
 
 
 def repeated_splits(

@@ -34,7 +34,7 @@ from advisor.check.compute import (
     timings,
 )
 from advisor.check.curve import describe_curve, trend
-from advisor.check.evaluation import make_splits, metrics_for, repeated_splits, share_tested
+from advisor.check.evaluation import make_splits, metrics_for, repeated_splits
 from advisor.check.executor import Executor, LocalExecutor, Running
 from advisor.check.extrapolate import data_needed
 from advisor.check.hardware import cpu_model, cuda_present, machine_busy
@@ -132,7 +132,7 @@ def run_check(
     warnings += [d for d in dataset.notes if d.startswith(("Sampled", UNEVEN_CLIPS))]
     warnings += _unfinished_warning(study.results, best_c)
     floor = next((m for m in study.results if m.family == "baseline"), None)
-    judgement = judge(metrics[0], best_c, best_n, floor, test_share=share_tested(splits.folds))
+    judgement = judge(metrics[0], best_c, best_n, floor, test_share=splits.test_share)
     advice = advise(
         judgement.verdict,
         judgement.outcome,

@@ -12,7 +12,6 @@ from advisor.check.evaluation import (
     make_splits,
     metrics_for,
     score,
-    share_tested,
 )
 from advisor.errors import ParameterError
 
@@ -92,9 +91,10 @@ def test_the_test_is_corrected_for_splits_that_share_their_training_rows() -> No
     assert corrected.verdict == "tie"
 
 
-def test_tested_share_is_test_rows_over_training_rows() -> None:
-    folds = make_splits(np.arange(100) % 2, "binary", seed=0).folds
-    assert share_tested(folds) == pytest.approx(0.25)
+def test_the_correction_uses_test_rows_over_training_rows_of_random_splits_only() -> None:
+    y = np.arange(100) % 2
+    assert make_splits(y, "binary", seed=0).test_share == pytest.approx(0.25)
+    assert make_splits(y, "binary", seed=0, time_ordered=True).test_share == 0.0
 
 
 def test_delta_per_metric() -> None:
