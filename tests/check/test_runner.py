@@ -143,7 +143,10 @@ def test_digits_compares_a_cnn_with_pixel_baselines() -> None:
     assert {"dummy", "pixels_logistic", "pixels_svm", "cnn"} <= set(names)
     # On a busy machine its deadline may cut every split short; it still learns digits.
     assert names["cnn"].status == "ok" and names["cnn"].score > 0.98
-    assert names["pixels_svm"].score > 0.985  # one pixel scale and a tuned C
+    # Under load the later rungs may be cut short (the first one claims what it needs).
+    if names["pixels_svm"].status == "ok":
+        assert names["pixels_svm"].score > 0.985  # one pixel scale and a tuned C
+    assert names["hog_svm"].status == "ok" and names["hog_svm"].score > 0.985
     assert report.metric == "accuracy" and report.other_metrics == ("macro_f1",)
     assert report.best_deep_learning.name == "cnn"
     assert {p.model for p in report.learning_curve} == {"cnn", report.best_classical.name}
