@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 
 from advisor.check.ladder import (
+    HOG_SVM_C,
     SVM_MAX_ROWS,
     TABM_MAX_ROWS,
     Candidate,
     Context,
     build_dummy,
+    build_hog_svm,
     build_svm,
     context_for,
     ladder,
@@ -68,6 +70,14 @@ def test_image_svm_tunes_c_on_small_data_only() -> None:
     # On pixels it shares one scale across them (see test_features).
     names = [name for name, _ in build_svm(big, None).steps]
     assert names == ["pixelfeatures", "pixelscale", "svc"]
+
+
+def test_the_hog_svm_fits_once_with_its_c_for_classes_and_searches_c_for_numbers() -> None:
+    classes = build_hog_svm(Context("multiclass", "image", rows=500, seed=0), None)
+    assert [name for name, _ in classes.steps] == ["hogfeatures", "svc"]
+    assert classes.steps[-1][1].C == HOG_SVM_C
+    numbers = build_hog_svm(Context("regression", "image", rows=500, seed=0), None)
+    assert numbers.steps[-1][1].param_grid == {"C": [1.0, 10.0]}
 
 
 def test_text_regression_skips_the_classifiers_and_says_why() -> None:
